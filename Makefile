@@ -1,0 +1,126 @@
+# mqttconf: built with GNU make and the JDK's own tools (javac, jar, java).
+#
+#   make          build build/mqttconf.jar
+#   make test     build, compile test/ and run every JUnit test
+#   make run      run the broker on port 1883
+#   make clean    remove build/ (the JUnit download in .cache/ stays)
+#
+# A JDK >= 21 is found by itself: JAVA_HOME if it is new enough, else the
+# newest one under JVM_DIR. Override either on the command line.
+
+VERSION       := 0.1.0
+JAVA_MIN      := 21
+JVM_DIR       := /usr/lib/jvm
+JUNIT_VERSION := 1.14.1
+
+JAR        := build/mqttconf.jar
+JUNIT_JAR  := .cache/junit/junit-platform-console-standalone-$(JUNIT_VERSION).jar
+JAVAC_OPTS := --release $(JAVA_MIN) -Xlint:all -Werror -proc:none -encoding UTF-8
+
+.DEFAULT_GOAL := all
+.PHONY: all test run clean FORCE
+
+# --- Finding a JDK ---------------------------------------------------------
+# Major version of the JDK in $1: its release file, else `javac -version`.
+# A usable JDK has javac and jar and is at least JAVA_MIN.
+find_jdk = \
+  major() { v=; [ -r "$$1/release" ] && v=$$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$$1/release"); \
+    [ -n "$$v" ] || v=$$("$$1/bin/javac" -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p'); echo "$${v:-0}"; }; \
+  usable() { [ -x "$$1/bin/javac" ] && [ -x "$$1/bin/jar" ] && [ "$$(major "$$1")" -ge $(JAVA_MIN) ]; }; \
+  if [ -n "$(JAVA_HOME)" ] && usable "$(JAVA_HOME)"; then echo "$(JAVA_HOME)"; exit 0; fi; \
+  best=; bestv=0; \
+  for d in $(JVM_DIR)/*; do usable "$$d" || continue; v=$$(major "$$d"); \
+    if [ "$$v" -gt "$$bestv" ]; then best=$$d; bestv=$$v; fi; done; \
+  echo "$$best"
+
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+JDK := $(shell $(find_jdk))
+ifeq ($(JDK),)
+$(error mqttconf: need a JDK $(JAVA_MIN) or newer (none in JAVA_HOME or $(JVM_DIR)/*): install one (e.g. openjdk-21-jdk) or set JAVA_HOME)
+endif
+endif
+
+JAVA    := $(JDK)/bin/java
+JAVAC   := $(JDK)/bin/javac
+JARTOOL := $(JDK)/bin/jar
+
+# --- Sources ---------------------------------------------------------------
+# The list files change only when a file is added or removed, so a deleted
+# source also triggers a clean recompile.
+SRC       := $(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
+RES       := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
+TEST_SRC  := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
+TEST_RES  := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
+
+# $(call update_list,file,words): rewrite file only when its content changes.
+update_list = mkdir -p build; printf '%s\n' $(2) > $(1).tmp; \
+  if cmp -s $(1).tmp $(1); then rm -f $(1).tmp; else mv $(1).tmp $(1); fi
+
+# $(call copy_resources,from,to,files): copy files keeping their path under from.
+copy_resources = for f in $(patsubst $(1)/%,%,$(3)); do \
+  mkdir -p "$(2)/$$(dirname "$$f")" && cp "$(1)/$$f" "$(2)/$$f" || exit 1; done
+
+build/src.list: FORCE
+	@$(call update_list,$@,$(SRC) $(RES))
+
+build/test.list: FORCE
+	@$(call update_list,$@,$(TEST_SRC) $(TEST_RES))
+
+# --- Product ---------------------------------------------------------------
+all: $(JAR)
+
+build/classes.stamp: build/src.list $(SRC) $(RES) statements.tsv Makefile
+	@rm -rf build/classes && mkdir -p build/classes
+	@echo "javac $(words $(SRC)) files -> build/classes ($(JDK))"
+	@$(JAVAC) $(JAVAC_OPTS) -d build/classes $(SRC)
+	@$(call copy_resources,src,build/classes,$(RES))
+	@cp statements.tsv build/classes/statements.tsv
+	@touch $@
+
+$(JAR): build/classes.stamp
+	@printf 'Main-Class: mqttconf.Main\nImplementation-Title: mqttconf\nImplementation-Version: %s\n' \
+	  '$(VERSION)' > build/manifest.txt
+	@rm -f $@
+	@$(JARTOOL) --create --file $@ --manifest build/manifest.txt -C build/classes .
+	@echo "built $@ ($$(wc -c < $@) bytes)"
+
+run: $(JAR)
+	$(JAVA) -jar $(JAR) broker --port 1883
+
+clean:
+	rm -rf build
+
+# --- Tests -----------------------------------------------------------------
+# The JUnit console launcher is fetched once through Maven into .cache/.
+$(JUNIT_JAR):
+	@command -v mvn >/dev/null 2>&1 || \
+	  { echo "mqttconf: make test needs Maven (mvn) once, to fetch JUnit into .cache/junit" >&2; exit 1; }
+	@echo "fetching JUnit console launcher $(JUNIT_VERSION) into .cache/junit (first run only)"
+	@JAVA_HOME='$(JDK)' mvn -q dependency:copy \
+	  -Dartifact=org.junit.platform:junit-platform-console-standalone:$(JUNIT_VERSION) \
+	  -DoutputDirectory=.cache/junit
+
+build/test-classes.stamp: build/test.list $(TEST_SRC) $(TEST_RES) build/classes.stamp $(JUNIT_JAR)
+	@rm -rf build/test-classes && mkdir -p build/test-classes
+	@echo "javac $(words $(TEST_SRC)) test files -> build/test-classes"
+	@$(if $(TEST_SRC),$(JAVAC) $(JAVAC_OPTS) -cp build/classes:$(JUNIT_JAR) -d build/test-classes $(TEST_SRC))
+	@$(call copy_resources,test,build/test-classes,$(TEST_RES))
+	@touch $@
+
+# Runs the launcher, then prints one line "junit: N passed, N failed[, N skipped]"
+# from its summary (aborted tests count as skipped), keeping its exit status.
+test: $(JAR) build/test-classes.stamp
+	@if [ -t 1 ]; then colors=; else colors=--disable-ansi-colors; fi; \
+	{ $(JAVA) -jar $(JUNIT_JAR) execute --disable-banner --details=tree $$colors \
+	    --fail-if-no-tests --class-path build/test-classes:build/classes \
+	    --scan-class-path build/test-classes 2>&1; echo $$? > build/junit.rc; } | tee build/junit.log; \
+	rc=$$(cat build/junit.rc); \
+	awk '{ gsub(/\033\[[0-9;]*m/, "") } \
+	  / tests successful / { ok = $$2; seen = 1 } / tests failed / { bad = $$2 } \
+	  / tests skipped / { skip += $$2 } / tests aborted / { skip += $$2 } \
+	  END { if (!seen) { print "junit: no summary from the launcher"; exit } \
+	        printf "junit: %d passed, %d failed", ok, bad; \
+	        if (skip > 0) printf ", %d skipped", skip; print "" }' build/junit.log; \
+	exit $$rc
+
+FORCE:
