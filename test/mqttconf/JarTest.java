@@ -1,0 +1,38 @@
+package mqttconf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+
+import org.junit.jupiter.api.Test;
+
+/** The jar built by make: runnable, self-contained and small. */
+class JarTest {
+    private static final Path JAR = Path.of("build", "mqttconf.jar");
+
+    @Test
+    void jarHasMainClassVersionAndTheStatementsTable() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            Attributes main = jar.getManifest().getMainAttributes();
+            assertEquals("mqttconf.Main", main.getValue(Attributes.Name.MAIN_CLASS));
+            assertNotNull(main.getValue(Attributes.Name.IMPLEMENTATION_VERSION));
+            byte[] packed = jar.getInputStream(jar.getEntry("statements.tsv")).readAllBytes();
+            assertEquals(Files.readString(Path.of("statements.tsv"), StandardCharsets.UTF_8),
+                    new String(packed, StandardCharsets.UTF_8));
+            assertNotNull(jar.getEntry("mqttconf/Main.class"));
+        }
+    }
+
+    @Test
+    void jarStaysUnder300KB() throws IOException {
+        long size = Files.size(JAR);
+        assertTrue(size <= 300 * 1024, "build/mqttconf.jar is " + size + " bytes");
+    }
+}
