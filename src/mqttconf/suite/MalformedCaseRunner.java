@@ -1,0 +1,131 @@
+package mqttconf.suite;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import mqttconf.client.TestClient;
+import mqttconf.codec.ByteNotation;
+import mqttconf.codec.Bytes;
+import mqttconf.codec.Encoder;
+import mqttconf.codec.Packet;
+import mqttconf.suite.MalformedTable.After;
+import mqttconf.suite.MalformedTable.Row;
+import mqttconf.suite.MalformedTable.Terminal;
+
+/** Sends one row of the malformed table to a server and compares what happens with what the row allows. */
+public final class MalformedCaseRunner {
+    /** What the server did and whether a row's expectation allows it. */
+    public record Result(boolean matched, String evidence) { }
+
+    /** How long a server gets to stay quiet before "silent" is decided. */
+    private static final Duration SILENCE = Duration.ofMillis(700);
+    private static final int SHOWN_BYTES = 48;
+
+    private final String host;
+    private final int port;
+    private final Duration timeout;
+
+    public MalformedCaseRunner(String host, int port, Duration timeout) {
+        this.host = host;
+        this.port = port;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Runs {@code row} with {@code clientId} and {@code topic} for its placeholders.
+     *
+     * @throws SetupException when the valid CONNECT before the row's bytes is not accepted
+     */
+    public Result run(Row row, String clientId, String topic) throws IOException, InterruptedException, SetupException {
+        byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23(clientId))
+                .replace("{cid}", clientId).replace("{topic}", topic));
+        try (TestClient c = TestClient.open(host, port, timeout, clientId)) {
+            if (row.after() == After.CONNECT) connect(c, clientId);
+            c.sendRaw(bytes);
+            List<byte[]> replies = new ArrayList<>();
+            Terminal end = observe(c, row, replies);
+            String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + timeout.toMillis() + " ms"
+                    : "still open after " + timeout.toMillis() + " ms, no PINGRESP";
+            boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end));
+            return new Result(matched, "sent " + shown(bytes) + "; expected " + row.expectText() + "; observed "
+                    + describe(replies, end, still));
+        }
+    }
+
+    private Terminal observe(TestClient c, Row row, List<byte[]> replies) throws IOException, InterruptedException {
+        if (row.allowsOnly(Terminal.CLOSE)) {
+            collectUntil(c, Integer.MAX_VALUE, timeout, replies);
+            return c.isClosed() ? Terminal.CLOSE : null;
+        }
+        if (row.allowsOnly(Terminal.SILENT) || (row.allows(Terminal.SILENT) && row.maxReplies() == 0)) {
+            collectUntil(c, 1, SILENCE, replies);
+            return c.isClosed() ? Terminal.CLOSE : replies.isEmpty() ? Terminal.SILENT : null;
+        }
+        collectUntil(c, row.maxReplies(), timeout, replies);
+        if (c.isClosed()) return Terminal.CLOSE;
+        c.send(new Packet.PingReq());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Packet p = c.receive(Duration.ofNanos(deadline - System.nanoTime()));
+            if (p instanceof Packet.PingResp) return Terminal.OPEN;
+            if (p != null) replies.add(Encoder.encode(p));
+            else if (c.isClosed()) return Terminal.CLOSE;
+        }
+        return null;
+    }
+
+    /** Collects reply packets until {@code count} arrived, the connection closed, or {@code wait} passed. */
+    private static void collectUntil(TestClient c, int count, Duration wait, List<byte[]> replies) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (replies.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            TestClient.Event e = c.next(Duration.ofNanos(left));
+            if (e == null) return;
+            switch (e) {
+                case TestClient.Event.Received r -> replies.add(Encoder.encode(r.packet()));
+                case TestClient.Event.Malformed m -> replies.add(m.bytes());
+                case TestClient.Event.Closed closed -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void connect(TestClient c, String clientId) throws IOException, InterruptedException, SetupException {
+        c.send(Packet.Connect.of(clientId, true, 60));
+        Packet p = c.receive(timeout);
+        if (!(p instanceof Packet.ConnAck a) || a.returnCode() != 0)
+            throw new SetupException("a valid CONNECT was not accepted: " + (p == null ? "no CONNACK" : p));
+    }
+
+    private static String describe(List<byte[]> replies, Terminal end, String stillOpen) {
+        StringBuilder s = new StringBuilder();
+        for (byte[] r : replies) s.append(shown(r)).append(" | ");
+        if (!s.isEmpty()) s.setLength(s.length() - 3);
+        String how = end == null ? stillOpen : end.name().toLowerCase();
+        return s.isEmpty() ? how : s + " -> " + how;
+    }
+
+    private static String shown(byte[] b) {
+        return b.length <= SHOWN_BYTES ? Bytes.hex(b) : Bytes.hex(b, 0, SHOWN_BYTES) + " ...(" + b.length + " bytes)";
+    }
+
+    /** A 23-character client identifier of the allowed characters [MQTT-3.1.3-5], unique as {@code clientId} is. */
+    static String clientId23(String clientId) {
+        String alnum = clientId.replaceAll("[^0-9a-zA-Z]", "");
+        String padded = (alnum + "00000000000000000000000").substring(0, 23);
+        return alnum.length() > 23 ? alnum.substring(alnum.length() - 23) : padded;
+    }
+
+    /** The row could not be run because the server refused the setup it needs. */
+    public static final class SetupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public SetupException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package mqttconf.suite;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The malformed and edge-case packet table ({@code malformed.tsv} beside this class): what to send and what a
+ * server must do about it. See the table's header for the columns and the expectation syntax.
+ */
+public final class MalformedTable {
+    /** When the row's bytes are sent: after a valid CONNECT and its CONNACK, or as the first bytes. */
+    public enum After { CONNECT, NOTHING }
+
+    /** How a connection ends up after the replies. */
+    public enum Terminal { CLOSE, OPEN, SILENT }
+
+    /** One acceptable outcome: these reply packets (byte patterns, null = any byte) and then this terminal. */
+    public record Outcome(List<int[]> replies, Terminal terminal) {
+        public boolean matches(List<byte[]> observed, Terminal end) {
+            if (end != terminal || observed.size() != replies.size()) return false;
+            for (int i = 0; i < replies.size(); i++) {
+                int[] want = replies.get(i);
+                byte[] got = observed.get(i);
+                if (want.length != got.length) return false;
+                for (int k = 0; k < want.length; k++) if (want[k] >= 0 && want[k] != (got[k] & 0xff)) return false;
+            }
+            return true;
+        }
+    }
+
+    public record Row(int line, String name, List<String> ids, String level, After after, String send,
+                      List<Outcome> expect, String expectText) {
+        public int maxReplies() {
+            return expect.stream().mapToInt(o -> o.replies().size()).max().orElse(0);
+        }
+
+        public boolean allowsOnly(Terminal t) {
+            return expect.stream().allMatch(o -> o.terminal() == t);
+        }
+
+        public boolean allows(Terminal t) {
+            return expect.stream().anyMatch(o -> o.terminal() == t);
+        }
+    }
+
+    private static final String RESOURCE = "malformed.tsv";
+
+    private MalformedTable() {
+    }
+
+    /** The table shipped in the jar. */
+    public static List<Row> load() {
+        try (InputStream in = MalformedTable.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) throw new IllegalStateException(RESOURCE + " missing from the jar");
+            return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<Row> parse(List<String> lines) {
+        List<Row> rows = new ArrayList<>();
+        boolean header = true;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() || line.startsWith("#")) continue;
+            if (header) {
+                header = false;
+                continue;
+            }
+            String[] c = line.split("\t", -1);
+            if (c.length != 6) throw new IllegalArgumentException(RESOURCE + ":" + (i + 1) + ": expected 6 columns, found " + c.length);
+            After after = switch (c[3]) {
+                case "connect" -> After.CONNECT;
+                case "nothing" -> After.NOTHING;
+                default -> throw new IllegalArgumentException(RESOURCE + ":" + (i + 1) + ": after must be connect or nothing");
+            };
+            rows.add(new Row(i + 1, c[0], List.of(c[1].split(",")), c[2], after, c[4], expectation(c[5], i + 1), c[5]));
+        }
+        return rows;
+    }
+
+    private static List<Outcome> expectation(String text, int line) {
+        List<Outcome> out = new ArrayList<>();
+        for (String alt : text.split("\\|\\|")) {
+            String a = alt.trim();
+            int arrow = a.lastIndexOf("->");
+            String terminal = (arrow < 0 ? a : a.substring(arrow + 2)).trim();
+            List<int[]> replies = new ArrayList<>();
+            if (arrow >= 0) for (String p : a.substring(0, arrow).split("\\|")) replies.add(pattern(p.trim(), line));
+            Terminal t = switch (terminal) {
+                case "close" -> Terminal.CLOSE;
+                case "open" -> Terminal.OPEN;
+                case "silent" -> Terminal.SILENT;
+                default -> throw new IllegalArgumentException(RESOURCE + ":" + line + ": unknown terminal '" + terminal + "'");
+            };
+            out.add(new Outcome(replies, t));
+        }
+        return out;
+    }
+
+    private static int[] pattern(String hex, int line) {
+        String[] tok = hex.split("\\s+");
+        int[] p = new int[tok.length];
+        for (int i = 0; i < tok.length; i++) {
+            if (tok[i].equals("??")) p[i] = -1;
+            else if (tok[i].matches("[0-9a-f]{2}")) p[i] = Integer.parseInt(tok[i], 16);
+            else throw new IllegalArgumentException(RESOURCE + ":" + line + ": bad reply byte '" + tok[i] + "'");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,65 @@
+package mqttconf.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import mqttconf.codec.ByteNotation;
+import mqttconf.spec.Statements;
+import mqttconf.suite.MalformedTable.Row;
+import mqttconf.suite.MalformedTable.Terminal;
+
+class MalformedTableTest {
+    private final List<Row> rows = MalformedTable.load();
+
+    @Test
+    void theTableHasAtLeast150RowsWithUniqueNames() {
+        assertTrue(rows.size() >= 150, rows.size() + " rows");
+        Set<String> names = new HashSet<>();
+        for (Row r : rows) assertTrue(names.add(r.name()), "duplicate row name: " + r.name());
+    }
+
+    @Test
+    void everyRowParsesAndNamesKnownStatements() {
+        for (Row r : rows) {
+            byte[] b = ByteNotation.parse(r.send().replace("{cid23}", "a".repeat(23)).replace("{cid}", "c").replace("{topic}", "t"));
+            assertFalse(b.length == 0, r.name());
+            for (String id : r.ids()) Statements.get(id);
+            assertTrue(Set.of("MUST", "SHOULD", "MAY").contains(r.level()), r.name() + ": level " + r.level());
+            assertFalse(r.expect().isEmpty(), r.name());
+        }
+    }
+
+    @Test
+    void expectationsReadRepliesWildcardsAndAlternatives() {
+        Row r = MalformedTable.parse(List.of("name\tids\tlevel\tafter\tsend\texpect",
+                "x\tMQTT-3.8.4-1\tMUST\tconnect\t82 r* s1 u'a' 00\t90 03 00 01 ?? -> open || close")).get(0);
+        assertEquals(2, r.expect().size());
+        assertTrue(r.expect().get(0).matches(List.of(new byte[] {(byte) 0x90, 3, 0, 1, 2}), Terminal.OPEN));
+        assertFalse(r.expect().get(0).matches(List.of(new byte[] {(byte) 0x90, 3, 0, 2, 2}), Terminal.OPEN));
+        assertFalse(r.expect().get(0).matches(List.of(), Terminal.OPEN));
+        assertTrue(r.expect().get(1).matches(List.of(), Terminal.CLOSE));
+        assertFalse(r.expect().get(1).matches(List.of(new byte[] {(byte) 0xd0, 0}), Terminal.CLOSE));
+    }
+
+    @Test
+    void malformedRowsAreReportedWithTheirLine() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MalformedTable.parse(
+                List.of("header", "x\tMQTT-3.8.4-1\tMUST\tsoon\t00\tclose")));
+        assertTrue(e.getMessage().contains(":2:"), e.getMessage());
+    }
+
+    @Test
+    void clientId23HasTwentyThreeAllowedCharacters() {
+        String id = MalformedCaseRunner.clientId23("mqttconf-1a2b-x17");
+        assertEquals(23, id.length());
+        assertTrue(id.matches("[0-9a-zA-Z]{23}"), id);
+    }
+}
