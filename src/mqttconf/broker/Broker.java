@@ -1,0 +1,103 @@
+package mqttconf.broker;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+
+import mqttconf.spec.Coverage;
+
+/**
+ * An MQTT 3.1.1 broker running in this process:
+ * <pre>{@code
+ * try (Broker b = Broker.start(BrokerConfig.ephemeral())) {
+ *     int port = b.port();
+ *     ...
+ *     new CoverageReport(b.coverage()).text();
+ * }
+ * }</pre>
+ * One thread owns all its state and sockets; the methods here may be called from any thread.
+ */
+public final class Broker implements AutoCloseable {
+    private final BrokerConfig config;
+    private final Coverage coverage;
+    private final EventLoop loop;
+    private final Thread thread;
+    private final int port;
+
+    private Broker(BrokerConfig config, Coverage coverage, EventLoop loop, int port) {
+        this.config = config;
+        this.coverage = coverage;
+        this.loop = loop;
+        this.port = port;
+        this.thread = Thread.ofPlatform().name("mqttconf-broker-" + port).daemon(true).unstarted(loop);
+    }
+
+    /** Starts a silent broker with its own coverage counters. */
+    public static Broker start(BrokerConfig config) throws IOException {
+        return start(config, BrokerLog.silent(), new Coverage());
+    }
+
+    /**
+     * Binds, logs the startup lines and starts serving. Throws the bind failure (e.g. port in use) before any
+     * thread starts.
+     */
+    public static Broker start(BrokerConfig config, BrokerLog log, Coverage coverage) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        EventLoop loop;
+        try {
+            server.bind(new InetSocketAddress(config.bind(), config.port()));
+            loop = new EventLoop(server, config, log);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        TopicTree topics = new TopicTree(coverage);
+        SessionStore sessions = new SessionStore(topics, coverage);
+        Delivery delivery = new Delivery(config, coverage, topics, new RetainedStore(coverage), loop);
+        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery));
+        Broker b = new Broker(config, coverage, loop, loop.port());
+        log.info("MQTT 3.1.1 mqttconf Test Broker");
+        log.info("Optional behaviour, publish on pubrel: " + word(config.publishOnPubrel()));
+        log.info("Optional behaviour, single publish on overlapping topics: " + word(config.overlappingSingle()));
+        log.info("Optional behaviour, drop QoS 0 publications to disconnected clients: " + word(config.dropQos0()));
+        log.info("Optional behaviour, support zero length clientids: " + word(config.zeroLengthClientIds()));
+        if (config.bind().equals(BrokerConfig.DEFAULT_BIND)) {
+            log.info("Listening on 127.0.0.1 only; use --bind 0.0.0.0 to listen on all interfaces");
+        } else {
+            log.info("Listening on " + config.bind());
+        }
+        log.info("Starting the MQTT server on port " + b.port);
+        b.thread.start();
+        return b;
+    }
+
+    private static String word(boolean b) {
+        return b ? "True" : "False";
+    }
+
+    /** The port it listens on (the chosen one when the configuration said 0). */
+    public int port() {
+        return port;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** The live counters: statements exercised and violated so far. */
+    public Coverage coverage() {
+        return coverage;
+    }
+
+    /** Stops accepting, closes every connection and waits (bounded) for the loop thread to end. */
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package mqttconf.broker;
+
+import java.time.Duration;
+
+/**
+ * Everything a broker needs to start. The four optional behaviours and their defaults are those of Paho's
+ * test broker.
+ *
+ * @param port               TCP port; 0 picks a free one
+ * @param bind               address to listen on
+ * @param publishOnPubrel    deliver an incoming QoS 2 message on PUBREL (true) or on PUBLISH (false)
+ * @param overlappingSingle  one copy per client when several of its subscriptions match (true), else one per subscription
+ * @param dropQos0           drop QoS 0 messages for disconnected persistent sessions (true) or queue them
+ * @param zeroLengthClientIds accept a zero-length client id with clean session 1 and assign one
+ * @param maxPacketSize      largest packet accepted from a client, fixed header included
+ * @param maxOutputBytes     bytes a client may leave unread before it is disconnected as too slow
+ * @param connectTimeout     time a new connection has to send its CONNECT
+ * @param verbose            log every packet in and out
+ */
+public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boolean overlappingSingle,
+                           boolean dropQos0, boolean zeroLengthClientIds, int maxPacketSize, int maxOutputBytes,
+                           Duration connectTimeout, boolean verbose) {
+    public static final int DEFAULT_PORT = 1883;
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
+
+    public BrokerConfig {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " out of range");
+        if (bind == null || bind.isBlank()) throw new IllegalArgumentException("empty bind address");
+        if (maxPacketSize < 2) throw new IllegalArgumentException("maximum packet size " + maxPacketSize + " below 2");
+        if (maxOutputBytes < 1) throw new IllegalArgumentException("maximum output " + maxOutputBytes + " below 1");
+    }
+
+    /** Paho's defaults on port 1883, loopback only. */
+    public static BrokerConfig defaults() {
+        return new BrokerConfig(DEFAULT_PORT, DEFAULT_BIND, true, true, true, true, DEFAULT_MAX_PACKET_SIZE,
+                DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(30), false);
+    }
+
+    /** Defaults on a free loopback port, as tests and in-process suites want. */
+    public static BrokerConfig ephemeral() {
+        return defaults().withPort(0);
+    }
+
+    public BrokerConfig withPort(int p) {
+        return new BrokerConfig(p, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose);
+    }
+
+    public BrokerConfig withBind(String b) {
+        return new BrokerConfig(port, b, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose);
+    }
+
+    public BrokerConfig withPublishOnPubrel(boolean v) {
+        return new BrokerConfig(port, bind, v, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize,
+                maxOutputBytes, connectTimeout, verbose);
+    }
+
+    public BrokerConfig withOverlappingSingle(boolean v) {
+        return new BrokerConfig(port, bind, publishOnPubrel, v, dropQos0, zeroLengthClientIds, maxPacketSize,
+                maxOutputBytes, connectTimeout, verbose);
+    }
+
+    public BrokerConfig withDropQos0(boolean v) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, v, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose);
+    }
+
+    public BrokerConfig withZeroLengthClientIds(boolean v) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, v, maxPacketSize,
+                maxOutputBytes, connectTimeout, verbose);
+    }
+
+    public BrokerConfig withMaxPacketSize(int n) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, n,
+                Math.max(maxOutputBytes, n + 1024 * 1024), connectTimeout, verbose);
+    }
+
+    public BrokerConfig withMaxOutputBytes(int n) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, n, connectTimeout, verbose);
+    }
+
+    public BrokerConfig withConnectTimeout(Duration d) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, d, verbose);
+    }
+
+    public BrokerConfig withVerbose(boolean v) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, v);
+    }
+}

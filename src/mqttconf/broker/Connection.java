@@ -1,0 +1,146 @@
+package mqttconf.broker;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+import mqttconf.codec.Decoder;
+import mqttconf.codec.Encoder;
+import mqttconf.codec.MalformedPacketException;
+import mqttconf.codec.Packet;
+import mqttconf.codec.Packet.Will;
+
+/**
+ * One client socket: its read buffer and decoder, its bounded output, its protocol state and its deadline.
+ * Used only by the event loop thread.
+ */
+final class Connection {
+    enum State {
+        /** Accepted; the first packet must be CONNECT. */
+        AWAITING_CONNECT,
+        /** CONNECT accepted; a session is attached. */
+        CONNECTED,
+        /** Rejected or finished: input is discarded while the last output drains. */
+        CLOSING,
+        CLOSED
+    }
+
+    private static final int INITIAL_INPUT = 4096;
+    private static final int MAX_BUFFERS_PER_WRITE = 64;
+
+    final long id;
+    final SocketChannel channel;
+    final SelectionKey key;
+    final SocketAddress remote;
+    private final EventLoop loop;
+    private final Decoder decoder;
+    private ByteBuffer input = ByteBuffer.allocate(INITIAL_INPUT);
+    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    private long pendingOutput;
+
+    State state = State.AWAITING_CONNECT;
+    /** The client id once CONNECT is accepted (assigned by the server for a zero-length one). */
+    String clientId;
+    Session session;
+    /** The will of an accepted CONNECT until it is published or discarded; else null. */
+    Will will;
+    /** Whether the accepted CONNECT had the will flag set. */
+    boolean willFlag;
+    int keepAliveSeconds;
+    /** When this connection expires (System.nanoTime), or 0 for never. */
+    long deadline;
+    /** The earliest time an entry for this connection sits in the loop's deadline queue; Long.MAX_VALUE when none. */
+    long scheduledAt = Long.MAX_VALUE;
+    boolean outputShutdown;
+
+    Connection(long id, SocketChannel channel, SelectionKey key, EventLoop loop, int maxPacketSize) throws IOException {
+        this.id = id;
+        this.channel = channel;
+        this.key = key;
+        this.loop = loop;
+        this.remote = channel.getRemoteAddress();
+        this.decoder = new Decoder(maxPacketSize);
+    }
+
+    /** Receives packets in the buffer and the socket. */
+    interface PacketSink {
+        void packet(Connection c, Packet p);
+
+        void malformed(Connection c, MalformedPacketException e);
+    }
+
+    /**
+     * Reads what the socket has and hands each complete packet to {@code sink} until the connection stops
+     * accepting input. Returns false at end of stream.
+     */
+    boolean read(PacketSink sink) throws IOException {
+        int n = channel.read(input);
+        if (n < 0) return false;
+        if (state == State.CLOSING) {
+            input.clear();
+            return true;
+        }
+        input.flip();
+        try {
+            while (state == State.AWAITING_CONNECT || state == State.CONNECTED) {
+                Packet p = decoder.decode(input);
+                if (p == null) break;
+                sink.packet(this, p);
+            }
+        } catch (MalformedPacketException e) {
+            sink.malformed(this, e);
+        }
+        input.compact();
+        if (!input.hasRemaining()) {
+            // Grow only as bytes arrive: double, but never beyond the size the packet header announced.
+            int wanted = Math.max(decoder.pendingPacketSize(), input.capacity() + 1);
+            ByteBuffer bigger = ByteBuffer.allocate(Math.min(input.capacity() * 2, wanted));
+            input.flip();
+            bigger.put(input);
+            input = bigger;
+        } else if (input.position() == 0 && input.capacity() > 16 * INITIAL_INPUT) {
+            input = ByteBuffer.allocate(INITIAL_INPUT);
+        }
+        return true;
+    }
+
+    /** Queues {@code p} for sending; the loop writes it at the end of this turn. */
+    void send(Packet p) {
+        if (state == State.CLOSED || outputShutdown) return;
+        ByteBuffer b = ByteBuffer.allocate(Encoder.size(p));
+        Encoder.encode(p, b);
+        b.flip();
+        output.add(b);
+        pendingOutput += b.remaining();
+        loop.sent(this, p);
+    }
+
+    long pendingOutput() {
+        return pendingOutput;
+    }
+
+    /** Writes as much pending output as the socket takes now; true when nothing is left. */
+    boolean flush() throws IOException {
+        while (!output.isEmpty()) {
+            ByteBuffer[] batch = output.stream().limit(MAX_BUFFERS_PER_WRITE).toArray(ByteBuffer[]::new);
+            long written = channel.write(batch);
+            pendingOutput -= written;
+            while (!output.isEmpty() && !output.peek().hasRemaining()) output.poll();
+            if (written == 0) return false;
+        }
+        return true;
+    }
+
+    /** The client id if known, else the remote address: how logs name this connection. */
+    String name() {
+        return clientId != null ? clientId : String.valueOf(remote);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " " + name() + " " + state + "]";
+    }
+}

@@ -1,0 +1,175 @@
+package mqttconf.broker;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import mqttconf.codec.Packet.PubRel;
+import mqttconf.codec.Packet.Publish;
+import mqttconf.spec.Coverage;
+import mqttconf.spec.Statement;
+import mqttconf.spec.Statements;
+
+/**
+ * Application messages from the moment the broker owns them until each subscriber has acknowledged them:
+ * retained storage, fan-out to matching sessions, queueing for absent clients, packet ids, sending within the
+ * output bound, and the outgoing side of the QoS 1 and 2 flows.
+ */
+final class Delivery {
+    private static final Statement STORE_FOR_OFFLINE = Statements.get("MQTT-3.1.2-5");
+    private static final Statement DUP_ON_REDELIVERY = Statements.get("MQTT-3.3.1-1");
+    private static final Statement DUP_ZERO_FOR_QOS0 = Statements.get("MQTT-3.3.1-2");
+    private static final Statement DUP_NOT_PROPAGATED = Statements.get("MQTT-3.3.1-3");
+    private static final Statement RETAINED_ON_SUBSCRIBE = Statements.get("MQTT-3.3.1-6");
+    private static final Statement RETAIN_SET_FOR_NEW_SUBSCRIPTION = Statements.get("MQTT-3.3.1-8");
+    private static final Statement RETAIN_CLEARED_FOR_ESTABLISHED = Statements.get("MQTT-3.3.1-9");
+    private static final Statement RETAIN_ZERO_NOT_STORED = Statements.get("MQTT-3.3.1-12");
+    private static final Statement TOPIC_MATCHES_FILTER = Statements.get("MQTT-3.3.2-3");
+    private static final Statement MAX_QOS_OF_OVERLAPS = Statements.get("MQTT-3.3.5-1");
+    private static final Statement QOS_IS_MINIMUM = Statements.get("MQTT-3.8.4-6");
+    private static final Statement UNUSED_PACKET_ID = Statements.get("MQTT-2.3.1-4");
+    private static final Statement NO_PACKET_ID_FOR_QOS0 = Statements.get("MQTT-2.3.1-5");
+    private static final Statement QOS0_SENDER = Statements.get("MQTT-4.3.1-1");
+    private static final Statement QOS1_SENDER = Statements.get("MQTT-4.3.2-1");
+    private static final Statement QOS2_SENDER = Statements.get("MQTT-4.3.3-1");
+    private static final Statement RESEND_ON_RECONNECT = Statements.get("MQTT-4.4.0-1");
+    private static final Statement ADD_TO_MATCHING_SESSIONS = Statements.get("MQTT-4.5.0-1");
+    private static final Statement ORDERED_TOPIC = Statements.get("MQTT-4.6.0-5");
+    private static final Statement ORDERED_DELIVERY = Statements.get("MQTT-4.6.0-6");
+
+    private final BrokerConfig config;
+    private final Coverage coverage;
+    private final TopicTree topics;
+    private final RetainedStore retained;
+    private final EventLoop loop;
+
+    Delivery(BrokerConfig config, Coverage coverage, TopicTree topics, RetainedStore retained, EventLoop loop) {
+        this.config = config;
+        this.coverage = coverage;
+        this.topics = topics;
+        this.retained = retained;
+        this.loop = loop;
+    }
+
+    /** A message the broker has taken ownership of (from a client's PUBLISH or a will). */
+    void publish(Publish message) {
+        if (message.retain()) retained.store(message);
+        else coverage.exercised(RETAIN_ZERO_NOT_STORED);
+        List<TopicTree.Match> matches = topics.match(message.topic());
+        if (matches.isEmpty()) return;
+        coverage.exercised(ADD_TO_MATCHING_SESSIONS);
+        coverage.exercised(ORDERED_TOPIC);
+        if (config.overlappingSingle()) {
+            Map<Session, Integer> maxQos = new LinkedHashMap<>();
+            for (TopicTree.Match m : matches) {
+                Integer before = maxQos.put(m.session(), m.qos());
+                if (before != null) {
+                    coverage.exercised(MAX_QOS_OF_OVERLAPS);
+                    maxQos.put(m.session(), Math.max(before, m.qos()));
+                }
+            }
+            maxQos.forEach((s, granted) -> forward(s, message, granted));
+        } else {
+            for (TopicTree.Match m : matches) forward(m.session(), message, m.qos());
+        }
+    }
+
+    private void forward(Session s, Publish message, int granted) {
+        coverage.exercised(TOPIC_MATCHES_FILTER);
+        coverage.exercised(QOS_IS_MINIMUM);
+        coverage.exercised(DUP_NOT_PROPAGATED);
+        coverage.exercised(RETAIN_CLEARED_FOR_ESTABLISHED);
+        int qos = Math.min(message.qos(), granted);
+        enqueue(s, new Publish(message.topic(), message.payload(), qos, false, false, 0));
+    }
+
+    /** Sends the retained messages matching a new subscription, with RETAIN set. */
+    void retainedFor(Session s, String filter, int granted) {
+        for (Publish r : retained.matching(filter)) {
+            coverage.exercised(RETAINED_ON_SUBSCRIBE);
+            coverage.exercised(RETAIN_SET_FOR_NEW_SUBSCRIPTION);
+            enqueue(s, new Publish(r.topic(), r.payload(), Math.min(r.qos(), granted), true, false, 0));
+        }
+    }
+
+    private void enqueue(Session s, Publish message) {
+        if (s.connection == null) {
+            if (message.qos() == 0 && config.dropQos0()) return;
+            if (message.qos() > 0) coverage.exercised(STORE_FOR_OFFLINE);
+        }
+        s.enqueue(message);
+        pump(s);
+        Connection c = s.connection;
+        if (c != null && s.queuedBytes() > config.maxOutputBytes()) {
+            loop.closeSoon(c, "too slow: " + s.queuedBytes() + " bytes of messages wait while it does not read");
+        }
+    }
+
+    /**
+     * Sends queued messages in order while the client's output stays under half the bound and packet ids are
+     * free. Called whenever messages arrive, a flow completes or output drains.
+     */
+    void pump(Session s) {
+        Connection c = s.connection;
+        if (c == null || c.state != Connection.State.CONNECTED) return;
+        while (!s.queue.isEmpty() && c.pendingOutput() < config.maxOutputBytes() / 2) {
+            Publish m = s.queue.peek();
+            if (m.qos() > 0) {
+                int id = s.allocatePacketId();
+                if (id == 0) return;
+                m = m.withQos(m.qos(), id);
+                s.inflight.put(id, new Session.Outgoing(m, false));
+                coverage.exercised(UNUSED_PACKET_ID);
+                coverage.exercised(m.qos() == 1 ? QOS1_SENDER : QOS2_SENDER);
+            } else {
+                coverage.exercised(QOS0_SENDER);
+                coverage.exercised(DUP_ZERO_FOR_QOS0);
+                coverage.exercised(NO_PACKET_ID_FOR_QOS0);
+            }
+            s.dequeue();
+            coverage.exercised(ORDERED_DELIVERY);
+            c.send(m);
+        }
+    }
+
+    /** On reconnect to a stored session: unacknowledged PUBLISH again with DUP set, PUBREL for released flows. */
+    void resend(Session s) {
+        Connection c = s.connection;
+        for (Session.Outgoing o : s.inflight.values()) {
+            coverage.exercised(RESEND_ON_RECONNECT);
+            if (o.released()) {
+                c.send(new PubRel(o.publish().packetId()));
+            } else {
+                coverage.exercised(DUP_ON_REDELIVERY);
+                c.send(o.publish().withDup(true));
+            }
+        }
+    }
+
+    /** PUBACK: the QoS 1 flow ends. False if no QoS 1 flow had this id. */
+    boolean pubAck(Session s, int packetId) {
+        Session.Outgoing o = s.inflight.get(packetId);
+        if (o == null || o.publish().qos() != 1) return false;
+        s.inflight.remove(packetId);
+        pump(s);
+        return true;
+    }
+
+    /** PUBREC: the QoS 2 flow is released and PUBREL (re)sent. False if no QoS 2 flow had this id. */
+    boolean pubRec(Session s, int packetId) {
+        Session.Outgoing o = s.inflight.get(packetId);
+        if (o == null || o.publish().qos() != 2) return false;
+        if (!o.released()) s.inflight.put(packetId, new Session.Outgoing(o.publish(), true));
+        s.connection.send(new PubRel(packetId));
+        return true;
+    }
+
+    /** PUBCOMP: the QoS 2 flow ends. False if no released QoS 2 flow had this id. */
+    boolean pubComp(Session s, int packetId) {
+        Session.Outgoing o = s.inflight.get(packetId);
+        if (o == null || !o.released()) return false;
+        s.inflight.remove(packetId);
+        pump(s);
+        return true;
+    }
+}

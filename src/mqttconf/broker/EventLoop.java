@@ -1,0 +1,240 @@
+package mqttconf.broker;
+
+import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import mqttconf.codec.MalformedPacketException;
+import mqttconf.codec.Packet;
+
+/**
+ * The one thread that owns every socket and all broker state. It accepts, reads, hands packets to the
+ * {@link ProtocolHandler}, writes pending output once per turn, and expires connections whose deadline passed
+ * (keep alive, CONNECT wait, closing). Other threads only {@link #execute} tasks on it.
+ */
+final class EventLoop implements Runnable, Connection.PacketSink {
+    private record Deadline(long at, Connection connection) { }
+
+    private final Selector selector;
+    private final ServerSocketChannel server;
+    private final BrokerConfig config;
+    private final BrokerLog log;
+    private ProtocolHandler handler;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
+    private final Set<Connection> dirty = new LinkedHashSet<>();
+    private final Set<Connection> open = new LinkedHashSet<>();
+    private long nextConnectionId = 1;
+    private volatile boolean running = true;
+
+    EventLoop(ServerSocketChannel server, BrokerConfig config, BrokerLog log) throws IOException {
+        this.selector = Selector.open();
+        this.server = server;
+        this.config = config;
+        this.log = log;
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    void handler(ProtocolHandler h) {
+        this.handler = h;
+    }
+
+    /** Runs {@code task} on the loop thread at its next turn; callable from any thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** Makes {@link #run} return after closing every connection and the listening socket. */
+    void stop() {
+        execute(() -> running = false);
+    }
+
+    @Override
+    public void run() {
+        try {
+            long wait = 0;
+            while (running) {
+                selector.select(wait);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (!key.isValid()) continue;
+                    if (key.isAcceptable()) accept();
+                    else ready((Connection) key.attachment(), key);
+                }
+                selector.selectedKeys().clear();
+                for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) t.run();
+                expire(System.nanoTime());
+                flushDirty();
+                wait = untilNextDeadline(System.nanoTime());
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            log.error("broker stopped: " + e);
+        } finally {
+            for (Connection c : List.copyOf(open)) close(c, "broker stopping");
+            try {
+                server.close();
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+
+    private void accept() throws IOException {
+        for (SocketChannel ch = server.accept(); ch != null; ch = server.accept()) {
+            ch.configureBlocking(false);
+            ch.socket().setTcpNoDelay(true);
+            SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+            Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize());
+            key.attach(c);
+            open.add(c);
+            deadline(c, System.nanoTime() + config.connectTimeout().toNanos());
+            handler.accepted(c);
+        }
+    }
+
+    private void ready(Connection c, SelectionKey key) {
+        try {
+            if (key.isReadable() && !c.read(this)) {
+                close(c, c.state == Connection.State.CLOSING ? "closed by client after rejection" : "connection closed by client");
+                return;
+            }
+            if (c.state != Connection.State.CLOSED && key.isValid() && key.isWritable()) flush(c);
+        } catch (IOException e) {
+            close(c, "network error: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void packet(Connection c, Packet p) {
+        if (config.verbose()) log.info("<- " + c.name() + " " + p);
+        if (c.keepAliveSeconds > 0) c.deadline = System.nanoTime() + c.keepAliveSeconds * 1_500_000_000L;
+        try {
+            handler.received(c, p);
+        } catch (RuntimeException e) {
+            handler.internalError(c, p, e);
+        }
+    }
+
+    @Override
+    public void malformed(Connection c, MalformedPacketException e) {
+        handler.malformed(c, e);
+    }
+
+    /** Called by {@link Connection#send}. */
+    void sent(Connection c, Packet p) {
+        if (config.verbose()) log.info("-> " + c.name() + " " + p);
+        dirty.add(c);
+    }
+
+    /** Sets when {@code c} expires; keeps one live queue entry per connection, moved only when earlier. */
+    void deadline(Connection c, long at) {
+        c.deadline = at;
+        if (at < c.scheduledAt) {
+            c.scheduledAt = at;
+            deadlines.add(new Deadline(at, c));
+        }
+    }
+
+    /** Expires the connections whose deadline has passed. */
+    private void expire(long now) {
+        while (!deadlines.isEmpty() && deadlines.peek().at() <= now) {
+            Deadline d = deadlines.poll();
+            Connection c = d.connection();
+            if (c.state == Connection.State.CLOSED || d.at() != c.scheduledAt) continue;
+            c.scheduledAt = Long.MAX_VALUE;
+            if (c.deadline == 0) continue;
+            if (c.deadline > now) {
+                deadline(c, c.deadline);
+            } else {
+                handler.expired(c);
+            }
+        }
+    }
+
+    /** Milliseconds select may wait for the next deadline; 0 waits until woken. */
+    private long untilNextDeadline(long now) {
+        if (deadlines.isEmpty()) return 0;
+        return Math.max(1, (deadlines.peek().at() - now + 999_999) / 1_000_000);
+    }
+
+    private void flushDirty() {
+        while (!dirty.isEmpty()) {
+            List<Connection> batch = new ArrayList<>(dirty);
+            dirty.clear();
+            for (Connection c : batch) {
+                if (c.state != Connection.State.CLOSED) flush(c);
+            }
+        }
+    }
+
+    private void flush(Connection c) {
+        try {
+            boolean done = c.flush();
+            if (!done && c.pendingOutput() > config.maxOutputBytes()) {
+                handler.tooSlow(c);
+                return;
+            }
+            if (c.key.isValid()) {
+                int ops = c.key.interestOps();
+                c.key.interestOps(done ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE);
+            }
+            if (c.state == Connection.State.CONNECTED) handler.outputDrained(c);
+            if (done && c.state == Connection.State.CLOSING && !c.outputShutdown) {
+                // Half-close so the client sees our last packet, then wait briefly for its end of stream.
+                c.outputShutdown = true;
+                c.channel.shutdownOutput();
+                deadline(c, System.nanoTime() + 1_000_000_000L);
+            }
+        } catch (IOException e) {
+            close(c, "network error: " + e.getMessage());
+        }
+    }
+
+    /** Sends what is queued, then closes after a short grace period; input is discarded meanwhile. */
+    void closeAfterOutput(Connection c) {
+        if (c.state == Connection.State.CLOSED) return;
+        c.state = Connection.State.CLOSING;
+        dirty.add(c);
+        deadline(c, System.nanoTime() + 5_000_000_000L);
+    }
+
+    /** Closes {@code c} later in this turn, when no packet of any connection is being handled. */
+    void closeSoon(Connection c, String reason) {
+        execute(() -> close(c, reason));
+    }
+
+    /** Closes the socket now and tells the handler, which decides about wills and sessions. */
+    void close(Connection c, String reason) {
+        if (c.state == Connection.State.CLOSED) return;
+        c.state = Connection.State.CLOSED;
+        open.remove(c);
+        dirty.remove(c);
+        c.key.cancel();
+        try {
+            c.channel.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        handler.closed(c, reason);
+    }
+
+    int port() {
+        return server.socket().getLocalPort();
+    }
+
+    int openConnections() {
+        return open.size();
+    }
+}
