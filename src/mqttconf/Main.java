@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import mqttconf.broker.BrokerMode;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;
@@ -19,7 +20,7 @@ import mqttconf.cli.VersionMode;
  */
 public final class Main {
     /** Every mode, in the order the help lists them. */
-    static final List<Mode> MODES = List.of(new StatementsMode(), new VersionMode());
+    static final List<Mode> MODES = List.of(new BrokerMode(), new StatementsMode(), new VersionMode());
 
     private Main() {
     }

@@ -90,6 +90,11 @@ public final class Broker implements AutoCloseable {
         return coverage;
     }
 
+    /** Waits until the broker has stopped (after {@link #close} or a fatal selector error). */
+    public void awaitStop() throws InterruptedException {
+        thread.join();
+    }
+
     /** Stops accepting, closes every connection and waits (bounded) for the loop thread to end. */
     @Override
     public void close() {

@@ -1,0 +1,111 @@
+package mqttconf.broker;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import mqttconf.cli.Exit;
+import mqttconf.cli.Mode;
+import mqttconf.spec.AppliesTo;
+import mqttconf.spec.Coverage;
+import mqttconf.spec.CoverageReport;
+
+/** {@code mqttconf broker}: runs the test broker until SIGINT or SIGTERM, then prints statement coverage. */
+public final class BrokerMode implements Mode {
+    @Override
+    public String name() {
+        return "broker";
+    }
+
+    @Override
+    public String summary() {
+        return "run an MQTT 3.1.1 test broker that counts the statements it exercises";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: mqttconf broker [-c FILE] [--port N] [--bind ADDR] [OPTIONS]
+
+                Runs an MQTT 3.1.1 broker for testing clients, with the optional behaviours
+                and test topics of Paho's test broker. On SIGINT or SIGTERM it prints
+                "coverage statements N out of M = P%" and the statement ids it exercised
+                (found) and did not (not found), over server-side statements.
+
+                  -p, --port N                     TCP port (default 1883; 0 picks a free one)
+                      --bind ADDR                  address to listen on (default 127.0.0.1;
+                                                   --bind 0.0.0.0 listens on all interfaces)
+                      --publish-on-pubrel BOOL     deliver incoming QoS 2 on PUBREL (true, default)
+                                                   or on PUBLISH (false)
+                      --overlapping-single BOOL    one copy at the highest QoS when several of a
+                                                   client's subscriptions match (true, default),
+                                                   or one copy per matching subscription (false)
+                      --drop-qos0 BOOL             drop QoS 0 messages for disconnected persistent
+                                                   sessions (true, default) or queue them (false)
+                      --zero-length-clientids BOOL accept a zero-length client id with clean
+                                                   session 1 and assign one (true, default)
+                      --max-packet-size N          largest packet accepted, in bytes (default 16777216);
+                                                   a larger one closes the connection
+                  -v, --verbose                    log every packet in and out
+                  -c, --config FILE                read settings from FILE first (flags win): lines
+                                                   "listener PORT [ADDR]" or "KEY VALUE" with a flag
+                                                   name as KEY (e.g. "drop-qos0 false"); # comments
+                      --coverage-file FILE         on stop, also write the coverage of every statement
+                                                   to FILE as JSON (.json) or TSV (.tsv)
+
+                Test topics (as in Paho): subscribing to "test/nosubscribe" is refused
+                with 0x80; "test/QoS 0 only" and "test/QoS 1 only" grant at most QoS 0 and 1.
+
+                examples:
+                  mqttconf broker
+                  mqttconf broker --port 1884 --bind 0.0.0.0 --publish-on-pubrel false
+                  mqttconf broker -c broker.conf --coverage-file coverage.json
+                """;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        BrokerOptions.Parsed options = BrokerOptions.parse(args);
+        BrokerConfig config = options.config();
+        Coverage coverage = new Coverage();
+        Broker broker;
+        try {
+            broker = Broker.start(config, BrokerLog.to(out), coverage);
+        } catch (IOException e) {
+            err.println("mqttconf broker: cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage());
+            return Exit.USAGE;
+        }
+        AtomicBoolean reported = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (!reported.compareAndSet(false, true)) return;
+            broker.close();
+            report(coverage, options.coverageFile(), out, err);
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "mqttconf-broker-stop"));
+        try {
+            broker.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop.run();
+        return Exit.OK;
+    }
+
+    private static void report(Coverage coverage, Path file, PrintStream out, PrintStream err) {
+        out.print(new CoverageReport(coverage, EnumSet.of(AppliesTo.SERVER, AppliesTo.BOTH)).text());
+        if (file == null) return;
+        CoverageReport all = new CoverageReport(coverage);
+        try {
+            Files.writeString(file, file.toString().endsWith(".json") ? all.json() : all.tsv(), StandardCharsets.UTF_8);
+            out.println("coverage written to " + file);
+        } catch (IOException e) {
+            err.println("mqttconf broker: cannot write " + file + ": " + e.getMessage());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,106 @@
+package mqttconf.broker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import mqttconf.cli.Args;
+import mqttconf.cli.UsageException;
+import mqttconf.codec.Decoder;
+
+/**
+ * The broker's settings from a mosquitto-style config file ({@code -c FILE}) and then from flags, which win.
+ * A file line is {@code key value} with the flag's name as key ({@code drop-qos0 false}; {@code _} may stand for
+ * {@code -}), plus {@code listener PORT [ADDR]}; {@code #} starts a comment.
+ */
+final class BrokerOptions {
+    /** Settings that take a value, as flags ({@code --port}) and as file keys ({@code port}). */
+    static final List<String> KEYS = List.of("port", "bind", "publish-on-pubrel", "overlapping-single", "drop-qos0",
+            "zero-length-clientids", "max-packet-size", "coverage-file");
+
+    /** What the mode runs with. {@code coverageFile} is null when no file was asked for. */
+    record Parsed(BrokerConfig config, Path coverageFile) { }
+
+    private BrokerConfig config = BrokerConfig.defaults();
+    private Path coverageFile;
+
+    private BrokerOptions() {
+    }
+
+    static Parsed parse(List<String> args) {
+        Args.Parser parser = new Args.Parser().option("config", 'c').flag("verbose", 'v');
+        for (String key : KEYS) {
+            if (key.equals("port")) parser.option(key, 'p');
+            else parser.option(key);
+        }
+        Args a = parser.parse(args);
+        a.rejectPositional();
+        BrokerOptions o = new BrokerOptions();
+        if (a.has("config")) o.readFile(Path.of(a.value("config", "")));
+        for (String key : KEYS) {
+            for (String v : a.values(key)) o.set(key, v, "--" + key);
+        }
+        if (a.has("verbose")) o.config = o.config.withVerbose(true);
+        return new Parsed(o.config, o.coverageFile);
+    }
+
+    private void readFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] words = line.split("\\s+", 2);
+            String key = words[0].toLowerCase(Locale.ROOT).replace('_', '-');
+            String value = words.length > 1 ? words[1].strip() : "";
+            String where = file + " line " + (i + 1) + ": " + words[0];
+            if (key.equals("listener")) {
+                String[] parts = value.split("\\s+");
+                if (value.isEmpty() || parts.length > 2) throw new UsageException(where + " needs PORT [ADDRESS]");
+                set("port", parts[0], where);
+                if (parts.length == 2) set("bind", parts[1], where);
+            } else if (key.equals("verbose")) {
+                config = config.withVerbose(bool(value, where));
+            } else if (KEYS.contains(key)) {
+                if (value.isEmpty()) throw new UsageException(where + " needs a value");
+                set(key, value, where);
+            } else {
+                throw new UsageException(where + " is not a setting (known: listener, verbose, "
+                        + String.join(", ", KEYS) + ")");
+            }
+        }
+    }
+
+    private void set(String key, String value, String where) {
+        config = switch (key) {
+            case "port" -> config.withPort(Args.parseInt(where, value, 0, 65535));
+            case "bind" -> config.withBind(value);
+            case "publish-on-pubrel" -> config.withPublishOnPubrel(bool(value, where));
+            case "overlapping-single" -> config.withOverlappingSingle(bool(value, where));
+            case "drop-qos0" -> config.withDropQos0(bool(value, where));
+            case "zero-length-clientids" -> config.withZeroLengthClientIds(bool(value, where));
+            case "max-packet-size" -> config.withMaxPacketSize(Args.parseInt(where, value, 2, Decoder.MAX_PACKET_SIZE));
+            case "coverage-file" -> {
+                if (!value.endsWith(".json") && !value.endsWith(".tsv"))
+                    throw new UsageException(where + " must name a .json or .tsv file, not '" + value + "'");
+                coverageFile = Path.of(value);
+                yield config;
+            }
+            default -> throw new IllegalArgumentException("no setting " + key);
+        };
+    }
+
+    private static boolean bool(String value, String where) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new UsageException(where + " must be true or false, not '" + value + "'");
+        };
+    }
+}
