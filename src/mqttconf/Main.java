@@ -13,6 +13,7 @@ import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;
 import mqttconf.cli.UsageException;
 import mqttconf.cli.VersionMode;
+import mqttconf.suite.TestMode;
 
 /**
  * Entry point: {@code mqttconf MODE [ARGS]}. No arguments (or {@code --help})
@@ -20,7 +21,7 @@ import mqttconf.cli.VersionMode;
  */
 public final class Main {
     /** Every mode, in the order the help lists them. */
-    static final List<Mode> MODES = List.of(new BrokerMode(), new StatementsMode(), new VersionMode());
+    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new StatementsMode(), new VersionMode());
 
     private Main() {
     }

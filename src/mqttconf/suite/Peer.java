@@ -1,0 +1,290 @@
+package mqttconf.suite;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.Predicate;
+
+import mqttconf.client.TestClient;
+import mqttconf.client.TestClient.Event;
+import mqttconf.codec.Packet;
+import mqttconf.codec.Packet.ConnAck;
+import mqttconf.codec.Packet.Connect;
+import mqttconf.codec.Packet.Disconnect;
+import mqttconf.codec.Packet.PingReq;
+import mqttconf.codec.Packet.PingResp;
+import mqttconf.codec.Packet.PubAck;
+import mqttconf.codec.Packet.PubComp;
+import mqttconf.codec.Packet.PubRec;
+import mqttconf.codec.Packet.PubRel;
+import mqttconf.codec.Packet.Publish;
+import mqttconf.codec.Packet.SubAck;
+import mqttconf.codec.Packet.Subscribe;
+import mqttconf.codec.Packet.Subscription;
+import mqttconf.codec.Packet.UnsubAck;
+import mqttconf.codec.Packet.Unsubscribe;
+
+/**
+ * One client connection of a test, on top of {@link TestClient}: it performs the handshakes a test is not about
+ * (acknowledging what the server delivers, the QoS 1 and 2 flows of what it publishes) and checks the server's
+ * side of each. Every wait is bounded by the run's timeout; a missing or wrong reply is a {@link TestFailure}
+ * naming what was expected. Deliveries not yet claimed by the test wait in an inbox.
+ */
+public final class Peer implements AutoCloseable {
+    private final Context ctx;
+    private final String clientId;
+    private final TestClient client;
+    private final Deque<Publish> inbox = new ArrayDeque<>();
+    private final Set<Integer> awaitingPubRel = new HashSet<>();
+    private boolean autoAck = true;
+    private int lastPacketId;
+    private Event closed;
+    private ConnAck connAck;
+
+    private Peer(Context ctx, String clientId, TestClient client) {
+        this.ctx = ctx;
+        this.clientId = clientId;
+        this.client = client;
+    }
+
+    static Peer open(Context ctx, String role, String clientId) {
+        RunConfig c = ctx.config();
+        try {
+            return new Peer(ctx, clientId, TestClient.open(c.host(), c.port(), c.timeout(), role).traced(ctx.transcript()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a connection to " + c.target() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The CONNACK this connection got, or null before {@link #connect}. */
+    public ConnAck connAck() {
+        return connAck;
+    }
+
+    /** From now on deliveries are not acknowledged: the test answers them itself (or never). */
+    public Peer manualAcks() {
+        autoAck = false;
+        return this;
+    }
+
+    /** A fresh non-zero packet identifier [MQTT-2.3.1-1]. */
+    public int nextPacketId() {
+        lastPacketId = lastPacketId % 65535 + 1;
+        return lastPacketId;
+    }
+
+    public void send(Packet p) throws TestFailure {
+        try {
+            client.send(p);
+        } catch (IOException e) {
+            throw new TestFailure("the connection to stay open to send " + p, "connection broken: " + e.getMessage());
+        }
+    }
+
+    /** Sends CONNECT; returns the CONNACK, which must be the first packet from the server [MQTT-3.2.0-1]. */
+    public ConnAck connect(Connect c) throws TestFailure {
+        send(c);
+        Event e = next(ctx.timeout());
+        String expected = "CONNACK as the first packet from the server [MQTT-3.2.0-1]";
+        if (e instanceof Event.Received r && r.packet() instanceof ConnAck ack) {
+            connAck = ack;
+            return ack;
+        }
+        throw new TestFailure(expected, describe(e));
+    }
+
+    /** Publishes and completes the QoS 1 or 2 flow, checking the server's acknowledgements [MQTT-3.3.4-1]. */
+    public void publish(Publish p) throws TestFailure {
+        if (p.qos() > 0 && p.packetId() == 0) p = p.withQos(p.qos(), nextPacketId());
+        int id = p.packetId();
+        send(p);
+        if (p.qos() == 1) {
+            expect(PubAck.class, a -> a.packetId() == id, "PUBACK with packet id " + id + " [MQTT-3.3.4-1] [MQTT-4.3.2-2]");
+        } else if (p.qos() == 2) {
+            expect(PubRec.class, a -> a.packetId() == id, "PUBREC with packet id " + id + " [MQTT-3.3.4-1] [MQTT-4.3.3-2]");
+            send(new PubRel(id));
+            expect(PubComp.class, a -> a.packetId() == id, "PUBCOMP with packet id " + id + " [MQTT-4.3.3-2]");
+        }
+    }
+
+    public void publish(String topic, String payload, int qos) throws TestFailure {
+        publish(Publish.of(topic, payload, qos, 0));
+    }
+
+    /** Publishes a retained message; the run clears the topic again at its end. */
+    public void publishRetained(String topic, String payload, int qos) throws TestFailure {
+        ctx.retained(topic);
+        publish(Publish.of(topic, payload, qos, 0).withRetain(true));
+    }
+
+    /**
+     * Subscribes to the filters and returns the SUBACK after checking it: same packet id [MQTT-3.8.4-2], one
+     * return code per filter [MQTT-3.8.4-5], each 0, 1, 2 or 0x80 [MQTT-3.9.3-2], none above the request.
+     */
+    public SubAck subscribeAll(List<Subscription> subscriptions) throws TestFailure {
+        int id = nextPacketId();
+        send(new Subscribe(id, subscriptions));
+        SubAck ack = expect(SubAck.class, a -> a.packetId() == id, "SUBACK with packet id " + id + " [MQTT-3.8.4-1] [MQTT-3.8.4-2]");
+        ctx.require(ack.returnCodes().size() == subscriptions.size(),
+                subscriptions.size() + " return codes in the SUBACK [MQTT-3.8.4-5]", ack);
+        for (int i = 0; i < subscriptions.size(); i++) {
+            int rc = ack.returnCodes().get(i);
+            ctx.require(rc == SubAck.FAILURE || rc >= 0 && rc <= subscriptions.get(i).qos(),
+                    "return code 0x80 or a QoS at most " + subscriptions.get(i).qos() + " [MQTT-3.9.3-2] [MQTT-3.8.4-5]", ack);
+        }
+        return ack;
+    }
+
+    /** Subscribes to one filter and returns the granted QoS; a refusal (0x80) skips the test. */
+    public int subscribe(String filter, int qos) throws TestFailure, TestSkipped {
+        int rc = subscribeAll(List.of(new Subscription(filter, qos))).returnCodes().get(0);
+        if (rc == SubAck.FAILURE) throw new TestSkipped("the server refused the subscription to " + filter + " (0x80)");
+        return rc;
+    }
+
+    public void unsubscribe(String... filters) throws TestFailure {
+        int id = nextPacketId();
+        send(new Unsubscribe(id, List.of(filters)));
+        expect(UnsubAck.class, a -> a.packetId() == id, "UNSUBACK with packet id " + id + " [MQTT-3.10.4-4]");
+    }
+
+    /** The next delivery on {@code topic} (acknowledged unless acks are manual). */
+    public Publish expectPublish(String topic) throws TestFailure {
+        return expectPublish(p -> p.topic().equals(topic), "PUBLISH on " + topic);
+    }
+
+    public Publish expectPublish(Predicate<Publish> match, String expected) throws TestFailure {
+        for (var it = inbox.iterator(); it.hasNext(); ) {
+            Publish p = it.next();
+            if (match.test(p)) {
+                it.remove();
+                return p;
+            }
+        }
+        return expect(Publish.class, match, expected);
+    }
+
+    /**
+     * A PINGREQ round trip [MQTT-3.12.4-1]: what the server sent before its PINGRESP has arrived. Returns (and
+     * takes) every delivery not yet claimed.
+     */
+    public List<Publish> settle() throws TestFailure {
+        send(new PingReq());
+        expect(PingResp.class, x -> true, "PINGRESP [MQTT-3.12.4-1]");
+        List<Publish> all = new ArrayList<>(inbox);
+        inbox.clear();
+        return all;
+    }
+
+    /**
+     * Waits for the packet of {@code type} matching {@code match}. Deliveries on the way are acknowledged and
+     * kept; anything else is reported if the wait fails.
+     */
+    public <T extends Packet> T expect(Class<T> type, Predicate<T> match, String expected) throws TestFailure {
+        long deadline = System.nanoTime() + ctx.timeout().toNanos();
+        List<Packet> others = new ArrayList<>();
+        while (true) {
+            Event e = next(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (!(e instanceof Event.Received r)) {
+                String seen = others.isEmpty() ? "" : " (received meanwhile: " + others + ")";
+                throw new TestFailure(expected, describe(e) + seen);
+            }
+            Packet p = r.packet();
+            if (p instanceof Publish pub) acknowledge(pub);
+            if (type.isInstance(p) && match.test(type.cast(p))) return type.cast(p);
+            if (p instanceof Publish pub) inbox.add(pub);
+            else if (!(p instanceof PubRel rel && autoAck && awaitingPubRel.remove(rel.packetId()) && completed(rel)))
+                others.add(p);
+        }
+    }
+
+    /** The next packet, or null when none came within {@code wait} or the connection ended. */
+    public Packet receive(Duration wait) {
+        Event e = next(wait);
+        return e instanceof Event.Received r ? r.packet() : null;
+    }
+
+    /** True once the server closed the connection (as seen by this peer's waits). */
+    public boolean isClosed() {
+        return closed != null;
+    }
+
+    /** True if the server closed the connection within {@code wait}; deliveries on the way are kept. */
+    public boolean awaitClosed(Duration wait) throws TestFailure {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            Event e = next(Duration.ofNanos(left));
+            if (e == null) return false;
+            if (e instanceof Event.Closed) return true;
+            if (e instanceof Event.Malformed) {
+                closed = new Event.Closed("ended by a malformed packet from the server");
+                return true;
+            }
+            if (e instanceof Event.Received r && r.packet() instanceof Publish pub) {
+                acknowledge(pub);
+                inbox.add(pub);
+            }
+        }
+    }
+
+    /** Sends DISCONNECT and closes; waits briefly for the server to close its side (it SHOULD). */
+    public void disconnect() throws TestFailure {
+        send(new Disconnect());
+        awaitClosed(ctx.timeout().compareTo(Duration.ofSeconds(1)) < 0 ? ctx.timeout() : Duration.ofSeconds(1));
+        close();
+    }
+
+    /** Drops the connection without DISCONNECT, as a crashing client does. */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private void acknowledge(Publish p) throws TestFailure {
+        if (!autoAck) return;
+        if (p.qos() == 1) send(new PubAck(p.packetId()));
+        if (p.qos() == 2) {
+            awaitingPubRel.add(p.packetId());
+            send(new PubRec(p.packetId()));
+        }
+    }
+
+    private boolean completed(PubRel rel) throws TestFailure {
+        send(new PubComp(rel.packetId()));
+        return true;
+    }
+
+    private Event next(Duration wait) {
+        if (closed != null) return closed;
+        try {
+            Event e = client.next(wait);
+            if (e instanceof Event.Closed) closed = e;
+            return e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for the server");
+        }
+    }
+
+    private String describe(Event e) {
+        if (e == null) return "nothing within " + Runner.seconds(ctx.timeout());
+        return switch (e) {
+            case Event.Received r -> r.packet().toString();
+            case Event.Malformed m -> "a malformed packet from the server: " + m.error().getMessage();
+            case Event.Closed c -> "the connection " + c.how();
+        };
+    }
+}

@@ -1,0 +1,128 @@
+package mqttconf.suite;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+import mqttconf.spec.Level;
+
+/**
+ * Runs tests concurrently on virtual threads, at most {@link RunConfig#parallel()} at a time, each with its own
+ * client ids and topics; then removes what the run left on the server. A test that overruns its budget (it
+ * should not: every wait is bounded) is interrupted and reported as ERROR.
+ */
+public final class Runner {
+    private static final int EVIDENCE_LINES = 30;
+
+    private final RunConfig config;
+    private final Consumer<Result> progress;
+
+    /** The results in test order, the wall time, and what could not be cleaned up. */
+    public record Report(List<Result> results, Duration wallTime, List<String> cleanupProblems) {
+        public long count(Verdict v) {
+            return results.stream().filter(r -> r.verdict() == v).count();
+        }
+    }
+
+    public Runner(RunConfig config, Consumer<Result> progress) {
+        this.config = config;
+        this.progress = progress;
+    }
+
+    public Report run(List<TestCase> tests) {
+        long start = System.nanoTime();
+        Cleanup cleanup = new Cleanup();
+        Semaphore slots = new Semaphore(Math.max(1, config.parallel()));
+        List<Future<Result>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < tests.size(); i++) {
+                TestCase t = tests.get(i);
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    slots.acquire();
+                    try {
+                        Result r = runOne(t, index, cleanup);
+                        synchronized (progress) {
+                            progress.accept(r);
+                        }
+                        return r;
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (Future<Result> f : futures) results.add(f.resultNow());
+        List<String> problems = cleanup.run(config);
+        return new Report(results, Duration.ofNanos(System.nanoTime() - start), problems);
+    }
+
+    /** How long one test may take at most: many steps plus the longest keep alive wait. */
+    Duration budget() {
+        return config.timeout().multipliedBy(10).plusSeconds(3L * config.keepAliveSeconds() + 5);
+    }
+
+    private Result runOne(TestCase test, int index, Cleanup cleanup) throws InterruptedException {
+        Context ctx = new Context(config, test, index, cleanup);
+        long start = System.nanoTime();
+        Result[] out = new Result[1];
+        Thread body = Thread.ofVirtual().name("test-" + test.name()).start(() -> out[0] = verdict(test, ctx, start));
+        if (!body.join(budget())) {
+            body.interrupt();
+            ctx.closeAll();
+            body.join(Duration.ofSeconds(2));
+            return new Result(test, Verdict.ERROR, elapsed(start), "the test did not finish within "
+                    + seconds(budget()), null, null, ctx.notes(), ctx.transcript().tail(EVIDENCE_LINES));
+        }
+        return out[0];
+    }
+
+    private static Result verdict(TestCase test, Context ctx, long start) {
+        try {
+            test.body().run(ctx);
+            List<String> notes = ctx.notes();
+            if (test.level() == Level.MUST) {
+                return new Result(test, Verdict.PASS, elapsed(start), String.join("; ", notes), null, null, notes, null);
+            }
+            String summary = notes.isEmpty() ? "no optional behaviour recorded" : String.join("; ", notes);
+            return new Result(test, Verdict.OBSERVED, elapsed(start), summary, null, null, notes, null);
+        } catch (TestFailure f) {
+            return new Result(test, Verdict.FAIL, elapsed(start), f.getMessage(), f.expected(), f.observed(),
+                    ctx.notes(), ctx.transcript().tail(EVIDENCE_LINES));
+        } catch (TestSkipped s) {
+            return new Result(test, Verdict.SKIP, elapsed(start), s.getMessage(), null, null, ctx.notes(), null);
+        } catch (UncheckedIOException e) {
+            return error(test, ctx, start, e.getMessage());
+        } catch (CancellationException | InterruptedException e) {
+            return error(test, ctx, start, "interrupted");
+        } catch (Exception | AssertionError e) {
+            StackTraceElement[] where = e.getStackTrace();
+            return error(test, ctx, start, "internal error: " + e + (where.length > 0 ? " at " + where[0] : ""));
+        } finally {
+            ctx.closeAll();
+        }
+    }
+
+    private static Result error(TestCase test, Context ctx, long start, String message) {
+        return new Result(test, Verdict.ERROR, elapsed(start), message, null, null, ctx.notes(),
+                ctx.transcript().tail(EVIDENCE_LINES));
+    }
+
+    private static Duration elapsed(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** A duration in seconds for messages: {@code 3 s}, {@code 1.5 s}. */
+    static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format("%.1f s", ms / 1000.0);
+    }
+}

@@ -1,0 +1,57 @@
+package mqttconf.suite;
+
+import java.util.List;
+import java.util.Objects;
+
+import mqttconf.spec.Level;
+import mqttconf.spec.Statements;
+
+/**
+ * One conformance test as a value. {@code level} is what the test reports on: a MUST test ends in PASS or FAIL,
+ * a SHOULD or MAY test in OBSERVED (its body calls {@link Context#observe}); any test may FAIL when a MUST it
+ * meets on the way is broken. {@code requires} says in one line what the standard requires and allows.
+ */
+public record TestCase(String name, List<String> statementIds, Level level, String requires, Body body) {
+
+    /** What the test does; it throws {@link TestFailure} or {@link TestSkipped} to end otherwise than normally. */
+    @FunctionalInterface
+    public interface Body {
+        void run(Context ctx) throws Exception;
+    }
+
+    public TestCase {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(requires, "requires");
+        Objects.requireNonNull(body, "body");
+        statementIds = List.copyOf(statementIds);
+        if (statementIds.isEmpty()) throw new IllegalArgumentException(name + ": no statement id");
+        for (String id : statementIds) Statements.get(id);
+    }
+
+    public static TestCase must(String name, List<String> ids, String requires, Body body) {
+        return new TestCase(name, ids, Level.MUST, requires, body);
+    }
+
+    public static TestCase should(String name, List<String> ids, String requires, Body body) {
+        return new TestCase(name, ids, Level.SHOULD, requires, body);
+    }
+
+    public static TestCase may(String name, List<String> ids, String requires, Body body) {
+        return new TestCase(name, ids, Level.MAY, requires, body);
+    }
+
+    /** The section of the first statement, e.g. {@code 3.1.2}: where the test sits in the report. */
+    public String section() {
+        return Statements.get(statementIds.get(0)).section();
+    }
+
+    /** True if any statement of the test lies in {@code section} or below it ({@code 3.8} matches 3.8.4). */
+    public boolean inSection(String prefix) {
+        for (String id : statementIds) {
+            String s = Statements.get(id).section();
+            if (s.equals(prefix) || s.startsWith(prefix + ".")) return true;
+        }
+        return false;
+    }
+}
