@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import mqttconf.bench.BenchMode;
 import mqttconf.broker.BrokerMode;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;
 import mqttconf.cli.UsageException;
 import mqttconf.cli.VersionMode;
+import mqttconf.loss.LossMode;
 import mqttconf.suite.TestMode;
 
 /**
@@ -21,7 +23,8 @@ import mqttconf.suite.TestMode;
  */
 public final class Main {
     /** Every mode, in the order the help lists them. */
-    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new StatementsMode(), new VersionMode());
+    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new BenchMode(), new StatementsMode(),
+            new VersionMode());
 
     private Main() {
     }

@@ -1,0 +1,212 @@
+package mqttconf.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One load run: opens the connections, waits until every client is connected and subscribed, lets the
+ * publishers go for the configured time or message count, waits for the tail to arrive, and adds it all up.
+ * The fields below are shared with the {@link IoLoop} threads.
+ */
+public final class LoadRun {
+    /** Longest wait for messages still on their way once publishing stops. */
+    private static final long DRAIN_NANOS = 10_000_000_000L;
+    /** The drain ends early after this long without a new arrival. */
+    private static final long QUIET_NANOS = 1_000_000_000L;
+
+    final BenchConfig config;
+    final InetSocketAddress address;
+    final String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+    final Histogram latency = new Histogram();
+    final LongAdder sent = new LongAdder();
+    final LongAdder received = new LongAdder();
+    final LongAdder acked = new LongAdder();
+    final AtomicInteger ready = new AtomicInteger();
+    final AtomicInteger publishersDone = new AtomicInteger();
+    final AtomicReference<String> failure = new AtomicReference<>();
+    volatile boolean publishing;
+    volatile boolean stopped;
+    volatile long startNanos;
+    private volatile boolean started;
+    private final List<IoLoop> loops = new ArrayList<>();
+    private final List<LoadClient> publishers = new ArrayList<>();
+    private final List<LoadClient> subscribers = new ArrayList<>();
+
+    public LoadRun(BenchConfig config) {
+        this.config = config;
+        this.address = new InetSocketAddress(config.host(), config.port());
+    }
+
+    /** The topic publisher {@code p} publishes on. */
+    String topic(int p) {
+        return "mqttconf/bench/" + runId + "/" + (config.shared() ? "all" : p);
+    }
+
+    /** The topic filters subscriber {@code s} subscribes to. */
+    List<String> filters(int s) {
+        if (config.shared()) return List.of(topic(0));
+        List<String> f = new ArrayList<>();
+        for (int p = 0; p < config.publishers(); p++) if (config.subscribes(s, p)) f.add(topic(p));
+        return f;
+    }
+
+    void publisherDone() {
+        publishersDone.incrementAndGet();
+    }
+
+    /** Records the first failure; every loop stops on it. */
+    void fail(LoadClient c, Exception e) {
+        String what = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (what.contains("Too many open files")) what += " (raise ulimit -n)";
+        String who = c == null ? "" : " (" + c.role.name().toLowerCase(Locale.ROOT) + " " + c.index + ")";
+        String prefix = started ? "connection lost" + who + ": " : "cannot connect to " + config.host() + ":" + config.port() + who + ": ";
+        if (failure.compareAndSet(null, prefix + what)) loops.forEach(IoLoop::wakeup);
+    }
+
+    /** Whether the run failed before publishing began: a connection problem rather than a broken run. */
+    public boolean failedToConnect() {
+        return !started && failure.get() != null;
+    }
+
+    /** Runs the whole thing, printing progress lines to {@code out}. */
+    public BenchResult execute(PrintStream out) throws IOException, InterruptedException {
+        int pubs = config.publishers(), subs = config.subscribers();
+        IoLoop first = new IoLoop(this, "bench-io-0");
+        IoLoop second = pubs > 0 && subs > 0 ? new IoLoop(this, "bench-io-1") : first;
+        loops.add(first);
+        if (second != first) loops.add(second);
+        for (int i = 0; i < config.connections(); i++) second.add(new LoadClient(this, LoadClient.Role.IDLE, i));
+        for (int i = 0; i < subs; i++) {
+            LoadClient c = new LoadClient(this, LoadClient.Role.SUBSCRIBER, i);
+            subscribers.add(c);
+            second.add(c);
+        }
+        for (int i = 0; i < pubs; i++) {
+            LoadClient c = new LoadClient(this, LoadClient.Role.PUBLISHER, i);
+            publishers.add(c);
+            first.add(c);
+        }
+        long[] fanOut = new long[pubs];
+        for (int p = 0; p < pubs; p++) for (int s = 0; s < subs; s++) if (config.subscribes(s, p)) fanOut[p]++;
+
+        int total = pubs + subs + config.connections();
+        long setupStart = System.nanoTime();
+        long setupDeadline = setupStart + 10_000_000_000L + total * 2_000_000L;
+        loops.forEach(IoLoop::start);
+        long nextReport = setupStart + 1_000_000_000L;
+        while (ready.get() < total && failure.get() == null) {
+            long now = System.nanoTime();
+            if (now > setupDeadline) {
+                fail(null, new IOException("only " + ready.get() + " of " + total + " clients connected in "
+                        + (now - setupStart) / 1_000_000_000L + " s"));
+                break;
+            }
+            if (now > nextReport) {
+                out.printf("connecting: %d of %d clients ready%n", ready.get(), total);
+                nextReport += 1_000_000_000L;
+            }
+            Thread.sleep(2);
+        }
+        if (failure.get() != null) {
+            stop();
+            return null;
+        }
+        double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+        out.printf(Locale.ROOT, "connected %d clients in %.2f s%n", total, setupSeconds);
+
+        started = true;
+        startNanos = System.nanoTime();
+        publishing = true;
+        loops.forEach(IoLoop::wakeup);
+        Progress progress = new Progress(out);
+        long end = config.messages() > 0 ? Long.MAX_VALUE : startNanos + config.seconds() * 1_000_000_000L;
+        while (failure.get() == null) {
+            long now = System.nanoTime();
+            if (now >= end || (config.messages() > 0 && publishersDone.get() == pubs)) break;
+            progress.maybePrint(now);
+            Thread.sleep(Math.max(1, Math.min(10, (end - now) / 1_000_000L)));
+        }
+        long publishEnd = System.nanoTime();
+        publishing = false;
+        loops.forEach(IoLoop::wakeup);
+
+        long sentTotal = 0, expected = 0;
+        for (LoadClient p : publishers) {
+            sentTotal += p.sent();
+            expected += p.sent() * fanOut[p.index];
+        }
+        long drainEnd = publishEnd + DRAIN_NANOS;
+        long lastCount = -1, lastChange = publishEnd;
+        while (failure.get() == null) {
+            long now = System.nanoTime();
+            long got = received.sum();
+            if (got != lastCount) {
+                lastCount = got;
+                lastChange = now;
+            }
+            boolean acksIn = config.qos() == 0 || acked.sum() >= sentTotal;
+            if ((got >= expected && acksIn) || now > drainEnd || now - lastChange > QUIET_NANOS) break;
+            progress.maybePrint(now);
+            Thread.sleep(2);
+        }
+        String error = failure.get();
+        stop();
+        return BenchResult.of(this, setupSeconds, (publishEnd - startNanos) / 1e9, sentTotal, expected, error);
+    }
+
+    private void stop() throws InterruptedException {
+        stopped = true;
+        loops.forEach(IoLoop::wakeup);
+        for (IoLoop l : loops) l.join(5_000);
+    }
+
+    List<LoadClient> subscribers() {
+        return subscribers;
+    }
+
+    List<LoadClient> publishers() {
+        return publishers;
+    }
+
+    /** When the last message arrived at any subscriber, or the start if none did. */
+    long lastReceive() {
+        long last = startNanos;
+        for (IoLoop l : loops) last = Math.max(last, l.lastReceive);
+        return last;
+    }
+
+    /** One line per second: rates and latency of the second just past. */
+    private final class Progress {
+        private final PrintStream out;
+        private long next = startNanos + 1_000_000_000L;
+        private long lastSent, lastReceived;
+        private Histogram.Snapshot lastLatency = latency.snapshot();
+
+        Progress(PrintStream out) {
+            this.out = out;
+        }
+
+        void maybePrint(long now) {
+            if (now < next) return;
+            long s = sent.sum(), r = received.sum();
+            Histogram.Snapshot l = latency.snapshot();
+            Histogram.Snapshot interval = l.minus(lastLatency);
+            out.printf(Locale.ROOT, "%4d s  sent %9d/s  received %9d/s  p50 %s  p99 %s%n",
+                    (next - startNanos) / 1_000_000_000L, s - lastSent, r - lastReceived,
+                    BenchResult.millis(interval.percentile(50)), BenchResult.millis(interval.percentile(99)));
+            lastSent = s;
+            lastReceived = r;
+            lastLatency = l;
+            next += 1_000_000_000L;
+            if (next < now) next = now + 1_000_000_000L;
+        }
+    }
+}
