@@ -1,0 +1,105 @@
+package mqttconf.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import mqttconf.cli.Run;
+import mqttconf.cli.UsageException;
+
+/** Flags, the -c config file, and how the broker mode reports bad ones. */
+class BrokerOptionsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreThoseOfPaho() {
+        BrokerConfig c = BrokerOptions.parse(List.of()).config();
+        assertEquals(BrokerConfig.defaults(), c);
+        assertEquals(1883, c.port());
+        assertEquals("127.0.0.1", c.bind());
+        assertTrue(c.publishOnPubrel() && c.overlappingSingle() && c.dropQos0() && c.zeroLengthClientIds());
+    }
+
+    @Test
+    void flagsSetEverySetting() {
+        BrokerOptions.Parsed p = BrokerOptions.parse(List.of("--port", "1884", "--bind=0.0.0.0",
+                "--publish-on-pubrel", "false", "--overlapping-single", "False", "--drop-qos0", "false",
+                "--zero-length-clientids", "false", "--max-packet-size", "1000", "-v", "--coverage-file", "c.tsv"));
+        BrokerConfig c = p.config();
+        assertEquals(1884, c.port());
+        assertEquals("0.0.0.0", c.bind());
+        assertFalse(c.publishOnPubrel() || c.overlappingSingle() || c.dropQos0() || c.zeroLengthClientIds());
+        assertEquals(1000, c.maxPacketSize());
+        assertTrue(c.verbose());
+        assertEquals(Path.of("c.tsv"), p.coverageFile());
+    }
+
+    @Test
+    void configFileIsReadFirstAndFlagsWin() throws IOException {
+        Path file = dir.resolve("broker.conf");
+        Files.writeString(file, """
+                # mosquitto style
+                listener 1990 0.0.0.0
+                drop_qos0 false
+                publish-on-pubrel false
+                max_packet_size 4096
+                verbose true
+                """);
+        BrokerOptions.Parsed p = BrokerOptions.parse(List.of("-c", file.toString(), "--port", "1991"));
+        BrokerConfig c = p.config();
+        assertEquals(1991, c.port(), "the flag wins");
+        assertEquals("0.0.0.0", c.bind());
+        assertFalse(c.dropQos0());
+        assertFalse(c.publishOnPubrel());
+        assertTrue(c.overlappingSingle(), "untouched settings keep their default");
+        assertEquals(4096, c.maxPacketSize());
+        assertTrue(c.verbose());
+        assertNull(p.coverageFile());
+    }
+
+    @Test
+    void badSettingsAreOneClearSentence() throws IOException {
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, "listener 1883\nallow_anonymous true\n");
+        UsageException e = assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("-c", file.toString())));
+        assertTrue(e.getMessage().contains("line 2: allow_anonymous is not a setting"), e.getMessage());
+        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--drop-qos0", "yes")));
+        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--port", "70000")));
+        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--coverage-file", "out.html")));
+        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("-c", dir.resolve("missing").toString())));
+    }
+
+    @Test
+    void portInUseIsOneLineAndExitCode2() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run r = Run.main("broker", "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals(2, r.code());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("mqttconf broker: cannot listen on 127.0.0.1:" + taken.getLocalPort()), r.err());
+        }
+    }
+
+    @Test
+    void unknownFlagIsExitCode2AndHelpDocumentsEveryFlag() {
+        Run bad = Run.main("broker", "--colour", "blue");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown option --colour"), bad.err());
+        String help = Run.main("broker", "--help").out();
+        for (String flag : List.of("--port", "--bind", "--publish-on-pubrel", "--overlapping-single", "--drop-qos0",
+                "--zero-length-clientids", "--max-packet-size", "--verbose", "--config", "--coverage-file")) {
+            assertTrue(help.contains(flag), "help mentions " + flag);
+        }
+    }
+}
