@@ -23,8 +23,8 @@ import mqttconf.suite.TestMode;
  */
 public final class Main {
     /** Every mode, in the order the help lists them. */
-    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new BenchMode(), new StatementsMode(),
-            new VersionMode());
+    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new BenchMode(), new LossMode(),
+            new StatementsMode(), new VersionMode());
 
     private Main() {
     }
