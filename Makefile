@@ -3,6 +3,7 @@
 #   make          build build/mqttconf.jar
 #   make test     build, compile test/ and run every JUnit test
 #   make run      run the broker on port 1883
+#   make interop  real Debian clients (mosquitto_pub/sub, python3-paho-mqtt) against the broker
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
 #
 # A JDK >= 21 is found by itself: JAVA_HOME if it is new enough, else the
@@ -18,7 +19,7 @@ JUNIT_JAR  := .cache/junit/junit-platform-console-standalone-$(JUNIT_VERSION).ja
 JAVAC_OPTS := --release $(JAVA_MIN) -Xlint:all -Werror -proc:none -encoding UTF-8
 
 .DEFAULT_GOAL := all
-.PHONY: all test run clean FORCE
+.PHONY: all test run interop clean FORCE
 
 # --- Finding a JDK ---------------------------------------------------------
 # Major version of the JDK in $1: its release file, else `javac -version`.
@@ -86,6 +87,10 @@ $(JAR): build/classes.stamp
 
 run: $(JAR)
 	$(JAVA) -jar $(JAR) broker --port 1883
+
+# Installs mosquitto-clients and python3-paho-mqtt when missing (as root).
+interop: $(JAR)
+	test/interop/broker-clients.sh
 
 clean:
 	rm -rf build
