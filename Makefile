@@ -3,7 +3,8 @@
 #   make          build build/mqttconf.jar
 #   make test     build, compile test/ and run every JUnit test
 #   make run      run the broker on port 1883
-#   make interop  real Debian clients (mosquitto_pub/sub, python3-paho-mqtt) against the broker
+#   make interop  real Debian clients (mosquitto_pub/sub, python3-paho-mqtt) against the broker,
+#                 and the conformance suite (mqttconf test) against mosquitto
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
 #
 # A JDK >= 21 is found by itself: JAVA_HOME if it is new enough, else the
@@ -91,6 +92,7 @@ run: $(JAR)
 # Installs mosquitto-clients and python3-paho-mqtt when missing (as root).
 interop: $(JAR)
 	test/interop/broker-clients.sh
+	test/interop/suite-vs-mosquitto.sh --quiet
 
 clean:
 	rm -rf build

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Runs the conformance suite (mqttconf test) against mosquitto started on a
+# free loopback port, then stops it. Every non-PASS verdict is printed by the
+# suite itself; this script fails when a MUST fails that is not a known
+# deviation of mosquitto 2.0.x, or when a test could not run.
+#
+#   test/interop/suite-vs-mosquitto.sh [extra mqttconf test options]
+#
+# Known deviations (judged in the test-mode notes of issue 5):
+#   subscribe.overlapping-max-qos  mosquitto sends one copy at the QoS of the
+#                                  first matching subscription, not the highest
+#                                  [MQTT-3.3.5-1]
+#   keepalive.expiry-closes-and-publishes-will
+#                                  an idle mosquitto 2.0 closes a 2 s keep alive
+#                                  after 5-6 s instead of 3 s (its keep-alive
+#                                  buckets are checked late) [MQTT-3.1.2-24]
+KNOWN="subscribe.overlapping-max-qos keepalive.expiry-closes-and-publishes-will"
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+command -v mosquitto >/dev/null 2>&1 || { echo "suite-vs-mosquitto: mosquitto is not installed" >&2; exit 2; }
+[ -f "$root/build/mqttconf.jar" ] || { echo "suite-vs-mosquitto: build/mqttconf.jar missing (run make)" >&2; exit 2; }
+
+work=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT INT TERM
+
+# Try ports until mosquitto runs on one (another process may hold any port).
+tries=0
+while :; do
+    tries=$((tries + 1))
+    [ $tries -gt 20 ] && { echo "suite-vs-mosquitto: no free port for mosquitto" >&2; cat "$work/log" >&2; exit 2; }
+    port=$(( 20000 + ($$ * 7 + tries * 7919) % 40000 ))
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" > "$work/conf"
+    mosquitto -c "$work/conf" > "$work/log" 2>&1 &
+    pid=$!
+    n=0
+    while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null && ! grep -q ' running' "$work/log"; do
+        sleep 0.1; n=$((n + 1))
+    done
+    grep -q ' running' "$work/log" && kill -0 "$pid" 2>/dev/null && break
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
+done
+echo "suite-vs-mosquitto: $(mosquitto -h 2>/dev/null | head -1) on 127.0.0.1:$port"
+
+"$root/bin/mqttconf" test "127.0.0.1:$port" --json "$work/result.json" "$@"
+code=$?
+[ $code -eq 2 ] && exit 2
+[ -f "$work/result.json" ] || { echo "suite-vs-mosquitto: no result written (exit $code)" >&2; exit 3; }
+
+verdict_names() { grep "\"verdict\": \"$1\"" "$work/result.json" | sed 's/^ *{"name": "\([^"]*\)".*/\1/'; }
+status=0
+for t in $(verdict_names FAIL); do
+    case " $KNOWN " in
+        *" $t "*) echo "suite-vs-mosquitto: known mosquitto deviation: $t" ;;
+        *) echo "suite-vs-mosquitto: unexpected FAIL: $t" >&2; status=1 ;;
+    esac
+done
+for t in $(verdict_names ERROR); do echo "suite-vs-mosquitto: ERROR: $t" >&2; status=1; done
+exit $status
