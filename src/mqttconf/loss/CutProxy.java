@@ -173,6 +173,7 @@ final class CutProxy implements AutoCloseable {
         final Socket server;
         final FrameTracker[] trackers = {new FrameTracker(), new FrameTracker()};
         final AtomicBoolean done = new AtomicBoolean();
+        final AtomicInteger directionsDone = new AtomicInteger();
         volatile Cut armed;
 
         Link(int id, Socket client, Socket server) {
@@ -190,7 +191,12 @@ final class CutProxy implements AutoCloseable {
                 while (true) {
                     int n = in.read(buf);
                     if (n < 0) {
-                        break;
+                        // Half-close: pass the end of stream on and let the other direction finish.
+                        to.shutdownOutput();
+                        if (directionsDone.incrementAndGet() == 2) {
+                            close();
+                        }
+                        return;
                     }
                     Cut c = armed;
                     if (c != null && c.direction == direction) {
