@@ -1,5 +1,6 @@
 package mqttconf.loss;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,7 @@ final class Ledger {
 
     private final Map<String, Published> streams = new TreeMap<>();
     private final Map<String, Map<String, Seen>> bySubscriber = new TreeMap<>();
+    private final List<String> examples = new ArrayList<>();
     private long foreign;
 
     synchronized void declare(String stream, int qos) {
@@ -62,23 +64,47 @@ final class Ledger {
         streams.get(stream).completed.set(seq);
     }
 
+    /** What one arrival was. */
+    enum Arrival { FIRST, DUPLICATE, OUT_OF_ORDER, FOREIGN }
+
     /** {@code subscriber} received message {@code seq} of {@code stream}. */
-    synchronized void received(String subscriber, String stream, int seq) {
+    synchronized Arrival received(String subscriber, String stream, int seq) {
         if (!streams.containsKey(stream) || seq < 0) {
             foreign++;
-            return;
+            return Arrival.FOREIGN;
         }
+        Arrival arrival = Arrival.FIRST;
         Seen s = bySubscriber.computeIfAbsent(subscriber, k -> new HashMap<>()).computeIfAbsent(stream, k -> new Seen());
         s.received++;
         if (s.seen.get(seq)) {
             s.duplicated++;
+            arrival = Arrival.DUPLICATE;
         } else {
             if (seq < s.highest) {
                 s.outOfOrder++;
+                arrival = Arrival.OUT_OF_ORDER;
             }
             s.seen.set(seq);
         }
         s.highest = Math.max(s.highest, seq);
+        return arrival;
+    }
+
+    /** The highest sequence number {@code subscriber} has received of {@code stream}, or -1. */
+    synchronized int highest(String subscriber, String stream) {
+        Seen s = bySubscriber.getOrDefault(subscriber, Map.of()).get(stream);
+        return s == null ? -1 : s.highest;
+    }
+
+    /** Keeps the first few anomalies, described, as evidence for the report. */
+    synchronized void example(String text) {
+        if (examples.size() < 20) {
+            examples.add(text);
+        }
+    }
+
+    synchronized List<String> examples() {
+        return List.copyOf(examples);
     }
 
     /** Messages received that belong to no stream of this run (wrong topic or unreadable payload). */

@@ -265,7 +265,14 @@ final class LossClient {
     }
 
     private void delivered(Publish p) {
-        ledger.received(clientId, p.topic(), sequence(p.payload()));
+        int seq = sequence(p.payload());
+        int highest = ledger.highest(clientId, p.topic());
+        Ledger.Arrival a = ledger.received(clientId, p.topic(), seq);
+        if (a == Ledger.Arrival.OUT_OF_ORDER || (a == Ledger.Arrival.DUPLICATE && p.qos() == 2)) {
+            ledger.example(clientId + " received " + p.topic() + " #" + seq + " " + a.name().toLowerCase()
+                    .replace('_', ' ') + " (highest before #" + highest + ", PUBLISH qos " + p.qos() + " packet id "
+                    + p.packetId() + (p.dup() ? " DUP" : "") + ", connection " + connections + ")");
+        }
     }
 
     private void completed(Publish p) {

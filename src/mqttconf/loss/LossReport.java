@@ -33,7 +33,7 @@ final class LossReport {
         if (r.foreign() > 0) {
             out.append("messages outside this run's streams (ignored): ").append(r.foreign()).append('\n');
         }
-        for (String l : r.lostExamples()) {
+        for (String l : r.examples()) {
             out.append("  ").append(l).append('\n');
         }
         for (String f : r.failures()) {

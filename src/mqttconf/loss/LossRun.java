@@ -30,7 +30,7 @@ final class LossRun {
 
     /** What the report shows. {@code failures} are clients that stopped for a reason other than a cut. */
     record Result(List<Ledger.Totals> totals, int cuts, int midPacketCuts, int proxyConnections, int reconnects,
-                  int sessionsLost, int unexpectedAcks, long foreign, boolean drained, List<String> lostExamples,
+                  int sessionsLost, int unexpectedAcks, long foreign, boolean drained, List<String> examples,
                   List<String> failures, Duration publishing, Duration draining) {
         boolean perfect() {
             return failures.isEmpty() && totals.stream().allMatch(Ledger.Totals::perfect);
@@ -171,6 +171,7 @@ final class LossRun {
                 }
             }
         }
+        lostExamples.addAll(ledger.examples());
         return new Result(totals, proxy.cuts(), proxy.midPacketCuts(), proxy.connectionsAccepted(), reconnects,
                 sessionsLost, unexpectedAcks, ledger.foreign(), drained, lostExamples, failures, publishing,
                 draining);
