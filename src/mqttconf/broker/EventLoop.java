@@ -113,6 +113,10 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             if (c.state != Connection.State.CLOSED && key.isValid() && key.isWritable()) flush(c);
         } catch (IOException e) {
             close(c, "network error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must cost one connection, never the broker.
+            log.error("internal error on connection " + c.id + ": " + e);
+            close(c, "internal error: " + e);
         }
     }
 
