@@ -3,7 +3,7 @@
 #   make          build build/mqttconf.jar
 #   make test     build, compile test/ and run every JUnit test
 #   make run      run the broker on port 1883
-#   make interop  real Debian clients (mosquitto_pub/sub, python3-paho-mqtt) against the broker,
+#   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
 #
@@ -93,6 +93,7 @@ run: $(JAR)
 interop: $(JAR)
 	test/interop/broker-clients.sh
 	test/interop/suite-vs-mosquitto.sh --quiet
+	test/interop/paho-java.sh '$(JDK)'
 
 clean:
 	rm -rf build
