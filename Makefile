@@ -51,8 +51,9 @@ JARTOOL := $(JDK)/bin/jar
 # source also triggers a clean recompile.
 SRC       := $(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 RES       := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
-TEST_SRC  := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
-TEST_RES  := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
+# JUnit tests live under test/mqttconf (mirroring src); test/interop and test/bench hold scripts and peers.
+TEST_SRC  := $(shell find test/mqttconf -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
+TEST_RES  := $(shell find test/mqttconf -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 
 # $(call update_list,file,words): rewrite file only when its content changes.
 update_list = mkdir -p build; printf '%s\n' $(2) > $(1).tmp; \
@@ -112,7 +113,7 @@ build/test-classes.stamp: build/test.list $(TEST_SRC) $(TEST_RES) build/classes.
 	@rm -rf build/test-classes && mkdir -p build/test-classes
 	@echo "javac $(words $(TEST_SRC)) test files -> build/test-classes"
 	@$(if $(TEST_SRC),$(JAVAC) $(JAVAC_OPTS) -cp build/classes:$(JUNIT_JAR) -d build/test-classes $(TEST_SRC))
-	@$(call copy_resources,test,build/test-classes,$(TEST_RES))
+	@$(call copy_resources,test/mqttconf,build/test-classes/mqttconf,$(TEST_RES))
 	@touch $@
 
 # Runs the launcher, then prints one line "junit: N passed, N failed[, N skipped]"
