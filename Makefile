@@ -3,6 +3,7 @@
 #   make          build build/mqttconf.jar
 #   make test     build, compile test/ and run every JUnit test
 #   make run      run the broker on port 1883
+#   make bench    our broker against mosquitto, table in build/bench.md (not part of make test)
 #   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
@@ -20,7 +21,7 @@ JUNIT_JAR  := .cache/junit/junit-platform-console-standalone-$(JUNIT_VERSION).ja
 JAVAC_OPTS := --release $(JAVA_MIN) -Xlint:all -Werror -proc:none -encoding UTF-8
 
 .DEFAULT_GOAL := all
-.PHONY: all test run interop clean FORCE
+.PHONY: all test run interop bench clean FORCE
 
 # --- Finding a JDK ---------------------------------------------------------
 # Major version of the JDK in $1: its release file, else `javac -version`.
@@ -95,6 +96,9 @@ interop: $(JAR)
 	test/interop/broker-clients.sh
 	test/interop/suite-vs-mosquitto.sh --quiet
 	test/interop/paho-java.sh '$(JDK)'
+
+bench: $(JAR)
+	@test/bench/run.sh '$(JDK)'
 
 clean:
 	rm -rf build

@@ -71,6 +71,11 @@ public final class LoadRun {
         if (failure.compareAndSet(null, prefix + what)) loops.forEach(IoLoop::wakeup);
     }
 
+    /** What broke the run, or null. */
+    public String failure() {
+        return failure.get();
+    }
+
     /** Whether the run failed before publishing began: a connection problem rather than a broken run. */
     public boolean failedToConnect() {
         return !started && failure.get() != null;
@@ -130,8 +135,8 @@ public final class LoadRun {
         long end = config.messages() > 0 ? Long.MAX_VALUE : startNanos + config.seconds() * 1_000_000_000L;
         while (failure.get() == null) {
             long now = System.nanoTime();
-            if (now >= end || (config.messages() > 0 && publishersDone.get() == pubs)) break;
             progress.maybePrint(now);
+            if (now >= end || (config.messages() > 0 && publishersDone.get() == pubs)) break;
             Thread.sleep(Math.max(1, Math.min(10, (end - now) / 1_000_000L)));
         }
         long publishEnd = System.nanoTime();
