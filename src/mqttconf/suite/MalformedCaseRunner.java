@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import mqttconf.client.TestClient;
 import mqttconf.codec.ByteNotation;
@@ -16,32 +17,38 @@ import mqttconf.suite.MalformedTable.Terminal;
 
 /** Sends one row of the malformed table to a server and compares what happens with what the row allows. */
 public final class MalformedCaseRunner {
-    /** What the server did and whether a row's expectation allows it. */
-    public record Result(boolean matched, String evidence) { }
+    /** What was sent, what the server did, and whether the row's expectation allows it. */
+    public record Result(boolean matched, String sent, String observed) {
+        public String evidence(Row row) {
+            return "sent " + sent + "; expected " + row.expectText() + "; observed " + observed;
+        }
+    }
 
     /** How long a server gets to stay quiet before "silent" is decided. */
     private static final Duration SILENCE = Duration.ofMillis(700);
     private static final int SHOWN_BYTES = 48;
 
-    private final String host;
-    private final int port;
+    private final RunConfig config;
     private final Duration timeout;
 
-    public MalformedCaseRunner(String host, int port, Duration timeout) {
-        this.host = host;
-        this.port = port;
-        this.timeout = timeout;
+    public MalformedCaseRunner(RunConfig config) {
+        this.config = config;
+        this.timeout = config.timeout();
     }
 
     /**
-     * Runs {@code row} with {@code clientId} and {@code topic} for its placeholders.
+     * Runs {@code row} with {@code clientId} and {@code topic} for its placeholders; a connection still open at
+     * the end is ended with DISCONNECT, so a will the row set is discarded rather than published.
      *
-     * @throws SetupException when the valid CONNECT before the row's bytes is not accepted
+     * @param trace receives every packet in and out; null for none
+     * @throws SetupException when the valid CONNECT before the row's bytes is refused
+     * @throws IOException    when the server cannot be reached or does not answer that CONNECT
      */
-    public Result run(Row row, String clientId, String topic) throws IOException, InterruptedException, SetupException {
+    public Result run(Row row, String clientId, String topic, Consumer<String> trace)
+            throws IOException, InterruptedException, SetupException {
         byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23(clientId))
                 .replace("{cid}", clientId).replace("{topic}", topic));
-        try (TestClient c = TestClient.open(host, port, timeout, clientId)) {
+        try (TestClient c = TestClient.open(config.host(), config.port(), timeout, "row").traced(trace)) {
             if (row.after() == After.CONNECT) connect(c, clientId);
             c.sendRaw(bytes);
             List<byte[]> replies = new ArrayList<>();
@@ -49,8 +56,8 @@ public final class MalformedCaseRunner {
             String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + timeout.toMillis() + " ms"
                     : "still open after " + timeout.toMillis() + " ms, no PINGRESP";
             boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end));
-            return new Result(matched, "sent " + shown(bytes) + "; expected " + row.expectText() + "; observed "
-                    + describe(replies, end, still));
+            if (!c.isClosed()) c.send(new Packet.Disconnect());
+            return new Result(matched, shown(bytes), describe(replies, end, still));
         }
     }
 
@@ -95,10 +102,13 @@ public final class MalformedCaseRunner {
     }
 
     private void connect(TestClient c, String clientId) throws IOException, InterruptedException, SetupException {
-        c.send(Packet.Connect.of(clientId, true, 60));
+        Packet.Connect connect = Packet.Connect.of(clientId, true, 60);
+        if (config.username() != null) connect = connect.withCredentials(config.username(), config.password());
+        c.send(connect);
         Packet p = c.receive(timeout);
-        if (!(p instanceof Packet.ConnAck a) || a.returnCode() != 0)
-            throw new SetupException("a valid CONNECT was not accepted: " + (p == null ? "no CONNACK" : p));
+        if (p == null) throw new IOException("no CONNACK for a valid CONNECT within " + timeout.toMillis() + " ms");
+        if (!(p instanceof Packet.ConnAck a)) throw new IOException("a valid CONNECT was answered with " + p);
+        if (a.returnCode() != 0) throw new SetupException("the server refused the valid CONNECT the row needs: " + p);
     }
 
     private static String describe(List<byte[]> replies, Terminal end, String stillOpen) {
