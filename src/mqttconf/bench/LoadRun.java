@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The fields below are shared with the {@link IoLoop} threads.
  */
 public final class LoadRun {
-    /** Longest wait for messages still on their way once publishing stops. */
+    /**
+     * Longest wait for messages still on their way once publishing stops, plus twice the publishing time: at
+     * QoS 0 and full speed a broker that does not drop can have seconds of messages queued in socket buffers.
+     */
     private static final long DRAIN_NANOS = 10_000_000_000L;
     /** The drain ends early after this long without a new arrival. */
     private static final long QUIET_NANOS = 1_000_000_000L;
@@ -148,7 +151,7 @@ public final class LoadRun {
             sentTotal += p.sent();
             expected += p.sent() * fanOut[p.index];
         }
-        long drainEnd = publishEnd + DRAIN_NANOS;
+        long drainEnd = publishEnd + DRAIN_NANOS + 2 * (publishEnd - startNanos);
         long lastCount = -1, lastChange = publishEnd;
         while (failure.get() == null) {
             long now = System.nanoTime();
