@@ -63,28 +63,32 @@ public final class MalformedCaseRunner {
 
     private Terminal observe(TestClient c, Row row, List<byte[]> replies) throws IOException, InterruptedException {
         if (row.allowsOnly(Terminal.CLOSE)) {
-            collectUntil(c, Integer.MAX_VALUE, timeout, replies);
+            collectUntil(c, row, Integer.MAX_VALUE, timeout, replies);
             return c.isClosed() ? Terminal.CLOSE : null;
         }
         if (row.allowsOnly(Terminal.SILENT) || (row.allows(Terminal.SILENT) && row.maxReplies() == 0)) {
-            collectUntil(c, 1, SILENCE, replies);
+            collectUntil(c, row, 1, SILENCE, replies);
             return c.isClosed() ? Terminal.CLOSE : replies.isEmpty() ? Terminal.SILENT : null;
         }
-        collectUntil(c, row.maxReplies(), timeout, replies);
+        collectUntil(c, row, row.maxReplies(), timeout, replies);
         if (c.isClosed()) return Terminal.CLOSE;
         c.send(new Packet.PingReq());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Packet p = c.receive(Duration.ofNanos(deadline - System.nanoTime()));
             if (p instanceof Packet.PingResp) return Terminal.OPEN;
-            if (p != null) replies.add(Encoder.encode(p));
+            if (p != null && !(p instanceof Packet.Publish && !row.expectsPublish())) replies.add(Encoder.encode(p));
             else if (c.isClosed()) return Terminal.CLOSE;
         }
         return null;
     }
 
-    /** Collects reply packets until {@code count} arrived, the connection closed, or {@code wait} passed. */
-    private static void collectUntil(TestClient c, int count, Duration wait, List<byte[]> replies) throws InterruptedException {
+    /**
+     * Collects reply packets until {@code count} arrived, the connection closed, or {@code wait} passed. Unless the
+     * row expects a PUBLISH, deliveries are not replies: a row subscribing to '+' may see other clients' traffic.
+     */
+    private static void collectUntil(TestClient c, Row row, int count, Duration wait, List<byte[]> replies)
+            throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (replies.size() < count) {
             long left = deadline - System.nanoTime();
@@ -92,7 +96,9 @@ public final class MalformedCaseRunner {
             TestClient.Event e = c.next(Duration.ofNanos(left));
             if (e == null) return;
             switch (e) {
-                case TestClient.Event.Received r -> replies.add(Encoder.encode(r.packet()));
+                case TestClient.Event.Received r -> {
+                    if (!(r.packet() instanceof Packet.Publish) || row.expectsPublish()) replies.add(Encoder.encode(r.packet()));
+                }
                 case TestClient.Event.Malformed m -> replies.add(m.bytes());
                 case TestClient.Event.Closed closed -> {
                     return;

@@ -49,6 +49,11 @@ public final class MalformedTable {
             return expect.stream().anyMatch(o -> o.terminal() == t);
         }
 
+        /** True if an outcome has a PUBLISH among its replies. */
+        public boolean expectsPublish() {
+            return expect.stream().anyMatch(o -> o.replies().stream().anyMatch(r -> r[0] >= 0 && r[0] >> 4 == 3));
+        }
+
         /** True if an outcome is a CONNACK accepting the row's own CONNECT (which carries no credentials). */
         public boolean acceptsOwnConnect() {
             return after == After.NOTHING && expect.stream().anyMatch(o -> !o.replies().isEmpty()
