@@ -30,9 +30,10 @@ class JarTest {
         }
     }
 
+    /** Raised from 300 KB when the conformance suite grew to ~275 tests and its 225-row packet table (issue 6). */
     @Test
-    void jarStaysUnder300KB() throws IOException {
+    void jarStaysUnder400KB() throws IOException {
         long size = Files.size(JAR);
-        assertTrue(size <= 300 * 1024, "build/mqttconf.jar is " + size + " bytes");
+        assertTrue(size <= 400 * 1024, "build/mqttconf.jar is " + size + " bytes");
     }
 }
