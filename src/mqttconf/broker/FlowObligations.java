@@ -45,8 +45,9 @@ final class FlowObligations {
         return obligations.tolerated(c, s, p, null, reason);
     }
 
-    private static boolean sameMessage(Publish a, Publish b) {
-        return a.topic().equals(b.topic()) && a.qos() == b.qos() && Arrays.equals(a.payload(), b.payload());
+    /** Same topic, QoS and payload: the same application message (b may be null). */
+    static boolean sameMessage(Publish a, Publish b) {
+        return b != null && a.topic().equals(b.topic()) && a.qos() == b.qos() && Arrays.equals(a.payload(), b.payload());
     }
 
     /** A QoS 1 or 2 PUBLISH from the client, before the broker takes it. */
@@ -201,8 +202,18 @@ final class FlowObligations {
         return true;
     }
 
-    /** At DISCONNECT: PUBLISH the broker dropped unacknowledged and the client never resent [MQTT-4.4.0-1]. */
+    /**
+     * At DISCONNECT: PUBREL owed since the session resumed and PUBLISH the broker dropped unacknowledged, which
+     * the client never resent [MQTT-4.4.0-1].
+     */
     boolean notResent(Connection c, Session s) {
+        for (int id : s.pubrelExpected) {
+            if (!s.awaitingPubrel.containsKey(id) || !c.overdueRecorded.add((long) id << 2 | 2)) continue;
+            if (!obligations.tolerated(c, RESEND_ON_RECONNECT, null, "(no PUBREL " + id + ")",
+                    "DISCONNECT without resending PUBREL for packet id " + id + ", acknowledged with PUBREC before "
+                            + "the client resumed the session")) return false;
+        }
+        s.pubrelExpected.clear();
         for (Publish m : s.resendExpected.values()) {
             if (!obligations.tolerated(c, RESEND_ON_RECONNECT, null, "(never resent: " + m + ")",
                     "DISCONNECT without resending the unacknowledged PUBLISH packet id " + m.packetId())) return false;

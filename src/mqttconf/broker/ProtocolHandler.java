@@ -122,8 +122,10 @@ final class ProtocolHandler {
     private void publish(Connection c, Session s, Publish m) {
         coverage.exercised(PUBLISH_RESPONSE);
         if (m.qos() > 0 && !s.cleanSession && Exercises.under(m.topic(), Exercises.DROP_BEFORE_ACK)
-                && s.resendExpected.isEmpty() && !m.dup() && !s.awaitingPubrel.containsKey(m.packetId())) {
+                && s.resendExpected.isEmpty() && !m.dup() && !s.awaitingPubrel.containsKey(m.packetId())
+                && !FlowObligations.sameMessage(m, s.lastDropped)) {
             s.resendExpected.put(m.packetId(), m);
+            s.lastDropped = m;
             loop.close(c, "exercise: PUBLISH to " + m.topic() + " dropped unacknowledged");
             return;
         }

@@ -41,6 +41,8 @@ final class Session {
     final Set<Integer> pubrelExpected = new LinkedHashSet<>();
     /** PUBLISH packets the broker dropped unacknowledged (exercise topic) that the client must resend, in order. */
     final LinkedHashMap<Integer, Publish> resendExpected = new LinkedHashMap<>();
+    /** The last PUBLISH dropped for the exercise: its resend, under whatever id, is never dropped again. */
+    Publish lastDropped;
     /** In a clean session: server packet ids ever used, and client QoS 2 ids ever received [MQTT-2.3.1-6]. */
     final BitSet idsSent = new BitSet();
     final BitSet idsReceived = new BitSet();
