@@ -56,22 +56,20 @@ public final class MalformedCaseRunner {
             String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + timeout.toMillis() + " ms"
                     : "still open after " + timeout.toMillis() + " ms, no PINGRESP";
             boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end));
-            if (!c.isClosed()) c.send(new Packet.Disconnect());
+            if (end != Terminal.CLOSE && !c.isClosed()) c.send(new Packet.Disconnect());
             return new Result(matched, shown(bytes), describe(replies, end, still));
         }
     }
 
     private Terminal observe(TestClient c, Row row, List<byte[]> replies) throws IOException, InterruptedException {
         if (row.allowsOnly(Terminal.CLOSE)) {
-            collectUntil(c, row, Integer.MAX_VALUE, timeout, replies);
-            return c.isClosed() ? Terminal.CLOSE : null;
+            return collectUntil(c, row, Integer.MAX_VALUE, timeout, replies) ? Terminal.CLOSE : null;
         }
         if (row.allowsOnly(Terminal.SILENT) || (row.allows(Terminal.SILENT) && row.maxReplies() == 0)) {
-            collectUntil(c, row, 1, SILENCE, replies);
-            return c.isClosed() ? Terminal.CLOSE : replies.isEmpty() ? Terminal.SILENT : null;
+            if (collectUntil(c, row, 1, SILENCE, replies)) return Terminal.CLOSE;
+            return replies.isEmpty() ? Terminal.SILENT : null;
         }
-        collectUntil(c, row, row.maxReplies(), timeout, replies);
-        if (c.isClosed()) return Terminal.CLOSE;
+        if (collectUntil(c, row, row.maxReplies(), timeout, replies)) return Terminal.CLOSE;
         c.send(new Packet.PingReq());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -86,25 +84,27 @@ public final class MalformedCaseRunner {
     /**
      * Collects reply packets until {@code count} arrived, the connection closed, or {@code wait} passed. Unless the
      * row expects a PUBLISH, deliveries are not replies: a row subscribing to '+' may see other clients' traffic.
+     * Returns true if the connection ended (decided by the event: the client's closed flag is set just after it).
      */
-    private static void collectUntil(TestClient c, Row row, int count, Duration wait, List<byte[]> replies)
+    private static boolean collectUntil(TestClient c, Row row, int count, Duration wait, List<byte[]> replies)
             throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (replies.size() < count) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) return;
+            if (left <= 0) return false;
             TestClient.Event e = c.next(Duration.ofNanos(left));
-            if (e == null) return;
+            if (e == null) return false;
             switch (e) {
                 case TestClient.Event.Received r -> {
                     if (!(r.packet() instanceof Packet.Publish) || row.expectsPublish()) replies.add(Encoder.encode(r.packet()));
                 }
                 case TestClient.Event.Malformed m -> replies.add(m.bytes());
                 case TestClient.Event.Closed closed -> {
-                    return;
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     private void connect(TestClient c, String clientId) throws IOException, InterruptedException, SetupException {
