@@ -56,7 +56,7 @@ public final class MalformedCaseRunner {
             String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + timeout.toMillis() + " ms"
                     : "still open after " + timeout.toMillis() + " ms, no PINGRESP";
             boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end));
-            if (end != Terminal.CLOSE && !c.isClosed()) c.send(new Packet.Disconnect());
+            if (end != Terminal.CLOSE && !c.isClosed()) disconnect(c);
             return new Result(matched, shown(bytes), describe(replies, end, still));
         }
     }
@@ -69,8 +69,13 @@ public final class MalformedCaseRunner {
             if (collectUntil(c, row, 1, SILENCE, replies)) return Terminal.CLOSE;
             return replies.isEmpty() ? Terminal.SILENT : null;
         }
-        if (collectUntil(c, row, row.maxReplies(), timeout, replies)) return Terminal.CLOSE;
-        c.send(new Packet.PingReq());
+        if (collectUntil(c, row, row.maxReplies(), timeout, replies) || c.isClosed()) return Terminal.CLOSE;
+        try {
+            c.send(new Packet.PingReq());
+        } catch (IOException e) {
+            // The reader closes the socket when the server has closed its side: that is the outcome.
+            return c.awaitClosed(timeout) ? Terminal.CLOSE : null;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Packet p = c.receive(Duration.ofNanos(deadline - System.nanoTime()));
@@ -105,6 +110,14 @@ public final class MalformedCaseRunner {
             }
         }
         return false;
+    }
+
+    private static void disconnect(TestClient c) {
+        try {
+            c.send(new Packet.Disconnect());
+        } catch (IOException e) {
+            // closed meanwhile: nothing left to end
+        }
     }
 
     private void connect(TestClient c, String clientId) throws IOException, InterruptedException, SetupException {
