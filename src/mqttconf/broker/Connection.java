@@ -63,7 +63,7 @@ final class Connection {
     /** The earliest time an entry for this connection sits in the loop's deadline queue; Long.MAX_VALUE when none. */
     long scheduledAt = Long.MAX_VALUE;
     boolean outputShutdown;
-    /** When the last packet from the client was handled (System.nanoTime). */
+    /** When the last bytes from the client arrived (System.nanoTime). */
     long lastReceived = System.nanoTime();
     /** Whether the current silence was already recorded as a keep alive breach. */
     boolean silenceRecorded;
@@ -103,6 +103,11 @@ final class Connection {
     boolean read(PacketSink sink) throws IOException {
         int n = channel.read(input);
         if (n < 0) return false;
+        if (n > 0) {
+            // A client in the middle of sending a large packet is not silent [MQTT-3.1.2-23].
+            lastReceived = System.nanoTime();
+            silenceRecorded = false;
+        }
         if (state == State.CLOSING) {
             input.clear();
             return true;

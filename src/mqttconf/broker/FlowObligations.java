@@ -176,6 +176,8 @@ final class FlowObligations {
      * Each is recorded once per connection. False if the connection was closed for it.
      */
     boolean overdue(Connection c, Session s, long sentBefore, long now, String when) {
+        // Output still waiting for the socket: the client is not reading, so it may not have what it owes for.
+        if (c.pendingOutput() > 0) return true;
         for (Session.Outgoing o : s.inflight.values()) {
             if (o.connectionId() != c.id || o.sentAt() > sentBefore) continue;
             int id = o.publish().packetId();
