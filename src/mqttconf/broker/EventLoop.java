@@ -31,6 +31,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     private final ServerSocketChannel server;
     private final BrokerConfig config;
     private final BrokerLog log;
+    final ConnectionLimit limit;
     private ProtocolHandler handler;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
@@ -47,6 +48,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         this.server = server;
         this.config = config;
         this.log = log;
+        this.limit = new ConnectionLimit(config.maxConnections(), log);
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
     }
@@ -99,15 +101,29 @@ final class EventLoop implements Runnable, Connection.PacketSink {
 
     private void accept() throws IOException {
         for (SocketChannel ch = server.accept(); ch != null; ch = server.accept()) {
-            ch.configureBlocking(false);
-            ch.socket().setTcpNoDelay(true);
-            SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-            Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize());
-            key.attach(c);
-            open.add(c);
-            deadline(c, System.nanoTime() + config.connectTimeout().toNanos());
-            handler.accepted(c);
+            if (!limit.admit(open.size())) {
+                ch.close();
+                continue;
+            }
+            try {
+                register(ch);
+            } catch (IOException e) {
+                // A client may reset between accept and set-up; that costs its own socket only.
+                ch.close();
+                if (config.verbose()) log.info("connection lost while being set up: " + e);
+            }
         }
+    }
+
+    private void register(SocketChannel ch) throws IOException {
+        ch.configureBlocking(false);
+        ch.socket().setTcpNoDelay(true);
+        SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+        Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize());
+        key.attach(c);
+        open.add(c);
+        deadline(c, System.nanoTime() + config.connectTimeout().toNanos());
+        handler.accepted(c);
     }
 
     private void ready(Connection c, SelectionKey key) {
