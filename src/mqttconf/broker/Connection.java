@@ -178,6 +178,16 @@ final class Connection {
         return true;
     }
 
+    /**
+     * Drops the buffers of a closed connection: its entry in the loop's deadline queue keeps the object itself
+     * until that deadline passes (up to the CONNECT timeout), and under churn those add up.
+     */
+    void release() {
+        input = ByteBuffer.allocate(0);
+        output.clear();
+        pendingOutput = 0;
+    }
+
     /** The client id if known, else the remote address: how logs name this connection. */
     String name() {
         return clientId != null ? clientId : String.valueOf(remote);

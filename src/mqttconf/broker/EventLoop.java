@@ -284,6 +284,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             // already closed
         }
         handler.closed(c, reason);
+        c.release();
     }
 
     int port() {
