@@ -35,6 +35,9 @@ public final class TestClient implements AutoCloseable {
         record Closed(String how) implements Event { }
     }
 
+    /** The largest packet accepted from a server: a hostile one cannot make the suite buffer 256 MB. */
+    public static final int MAX_PACKET_SIZE = 64 * 1024 * 1024;
+
     private final Socket socket;
     private final OutputStream out;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -183,7 +186,7 @@ public final class TestClient implements AutoCloseable {
     }
 
     private void readLoop(InputStream in) {
-        Decoder decoder = new Decoder();
+        Decoder decoder = new Decoder(MAX_PACKET_SIZE);
         ByteBuffer buf = ByteBuffer.allocate(8192);
         byte[] chunk = new byte[8192];
         String how = "closed by peer";

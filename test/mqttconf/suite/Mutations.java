@@ -1,8 +1,10 @@
 package mqttconf.suite;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -159,6 +161,35 @@ final class Mutations {
                 return false;
             }
             return !(p instanceof PubComp c && invented.remove(c.packetId()));
+        }
+    }
+
+    /**
+     * Not a deviation: each QoS 2 delivery is sent again with DUP=1 and the same packet id before PUBREL, as a
+     * server retrying may [MQTT-4.3.3-1]; the client's second PUBREC goes no further.
+     */
+    static final class ResendQos2 extends Fault {
+        /** Packet id of each doubled delivery, and how many of its PUBRECs are still to come from the client. */
+        private final Map<Integer, Integer> pubRecsToCome = new HashMap<>();
+
+        @Override
+        synchronized List<Packet> fromServer(Packet p, Link link) {
+            if (!(p instanceof Publish x) || x.qos() != 2 || x.dup()) return List.of(p);
+            pubRecsToCome.put(x.packetId(), 2);
+            return List.of(p, x.withDup(true));
+        }
+
+        @Override
+        synchronized boolean fromClient(Packet p, Link link) {
+            if (!(p instanceof PubRec r)) return true;
+            Integer toCome = pubRecsToCome.get(r.packetId());
+            if (toCome == null) return true;
+            if (toCome == 2) {
+                pubRecsToCome.put(r.packetId(), 1);
+                return true;
+            }
+            pubRecsToCome.remove(r.packetId());
+            return false;
         }
     }
 
