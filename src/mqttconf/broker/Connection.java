@@ -36,6 +36,7 @@ final class Connection {
     final SelectionKey key;
     final SocketAddress remote;
     private final EventLoop loop;
+    private final Transport transport;
     private final Decoder decoder;
     private ByteBuffer input = ByteBuffer.allocate(INITIAL_INPUT);
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
@@ -56,13 +57,15 @@ final class Connection {
     long scheduledAt = Long.MAX_VALUE;
     boolean outputShutdown;
 
-    Connection(long id, SocketChannel channel, SelectionKey key, EventLoop loop, int maxPacketSize) throws IOException {
+    Connection(long id, SocketChannel channel, SelectionKey key, EventLoop loop, int maxPacketSize, Listener listener)
+            throws IOException {
         this.id = id;
         this.channel = channel;
         this.key = key;
         this.loop = loop;
         this.remote = channel.getRemoteAddress();
         this.decoder = new Decoder(maxPacketSize);
+        this.transport = listener.transport(channel, () -> loop.resume(this));
     }
 
     /** Receives packets in the buffer and the socket. */
@@ -77,12 +80,18 @@ final class Connection {
      * accepting input. Returns false at end of stream.
      */
     boolean read(PacketSink sink) throws IOException {
-        int n = channel.read(input);
-        if (n < 0) return false;
-        if (state == State.CLOSING) {
-            input.clear();
-            return true;
+        while (true) {
+            int n = transport.read(input);
+            if (n < 0) return false;
+            // A full buffer may leave bytes inside the transport (TLS, WebSocket) that no select reports again.
+            boolean filled = !input.hasRemaining();
+            if (state == State.CLOSING) input.clear();
+            else decode(sink);
+            if (!filled || state == State.CLOSED) return true;
         }
+    }
+
+    private void decode(PacketSink sink) {
         input.flip();
         try {
             while (state == State.AWAITING_CONNECT || state == State.CONNECTED) {
@@ -104,7 +113,6 @@ final class Connection {
         } else if (input.position() == 0 && input.capacity() > 16 * INITIAL_INPUT) {
             input = ByteBuffer.allocate(INITIAL_INPUT);
         }
-        return true;
     }
 
     /** Queues {@code p} for sending; the loop writes it at the end of this turn. */
@@ -122,16 +130,34 @@ final class Connection {
         return pendingOutput;
     }
 
-    /** Writes as much pending output as the socket takes now; true when nothing is left. */
+    /** Writes as much pending output as the transport takes now; true when nothing is left. */
     boolean flush() throws IOException {
         while (!output.isEmpty()) {
             ByteBuffer[] batch = output.stream().limit(MAX_BUFFERS_PER_WRITE).toArray(ByteBuffer[]::new);
-            long written = channel.write(batch);
+            long written = transport.write(batch);
             pendingOutput -= written;
             while (!output.isEmpty() && !output.peek().hasRemaining()) output.poll();
-            if (written == 0) return false;
+            if (written == 0) break;
         }
-        return true;
+        return transport.flush() && output.isEmpty();
+    }
+
+    /** Output waits for the socket to take more (rather than for a TLS handshake, say). */
+    boolean waitsForSocket() {
+        return transport.waitsForSocket();
+    }
+
+    /** Packets or transport bytes (handshake replies, pongs) wait to be written. */
+    boolean hasPendingOutput() {
+        return !output.isEmpty() || transport.waitsForSocket() || transport.hasOwnOutput();
+    }
+
+    void shutdownOutput() throws IOException {
+        transport.shutdownOutput();
+    }
+
+    void closeTransport() {
+        transport.close();
     }
 
     /** The client id if known, else the remote address: how logs name this connection. */
