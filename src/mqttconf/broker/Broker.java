@@ -81,7 +81,8 @@ public final class Broker implements AutoCloseable {
         }
         log.info("Starting the MQTT server on port " + b.port);
         for (Listener l : listeners.subList(1, listeners.size())) {
-            log.info("Starting the " + l.config.describe() + " server on " + l.config.bind() + " port " + l.port());
+            log.info("Starting the " + l.config.describe() + " server on " + l.config.bind() + " port " + l.port()
+                    + l.config.clientCertificates());
         }
         b.thread.start();
         return b;

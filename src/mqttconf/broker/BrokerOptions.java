@@ -21,10 +21,11 @@ final class BrokerOptions {
             "zero-length-clientids", "max-packet-size", "coverage-file");
 
     /** What the mode runs with. {@code coverageFile} is null when no file was asked for. */
-    record Parsed(BrokerConfig config, Path coverageFile) { }
+    record Parsed(BrokerConfig config, Path coverageFile, List<ListenerConfig> listeners) { }
 
     private BrokerConfig config = BrokerConfig.defaults();
     private Path coverageFile;
+    private final ListenerOptions listeners = new ListenerOptions();
 
     private BrokerOptions() {
     }
@@ -35,6 +36,7 @@ final class BrokerOptions {
             if (key.equals("port")) parser.option(key, 'p');
             else parser.option(key);
         }
+        ListenerOptions.FLAGS.forEach(parser::option);
         Args a = parser.parse(args);
         a.rejectPositional();
         BrokerOptions o = new BrokerOptions();
@@ -43,7 +45,7 @@ final class BrokerOptions {
             for (String v : a.values(key)) o.set(key, v, "--" + key);
         }
         if (a.has("verbose")) o.config = o.config.withVerbose(true);
-        return new Parsed(o.config, o.coverageFile);
+        return new Parsed(o.config, o.coverageFile, o.listeners.extra(a, o.config.bind()));
     }
 
     private void readFile(Path file) {
@@ -61,10 +63,9 @@ final class BrokerOptions {
             String value = words.length > 1 ? words[1].strip() : "";
             String where = file + " line " + (i + 1) + ": " + words[0];
             if (key.equals("listener")) {
-                String[] parts = value.split("\\s+");
-                if (value.isEmpty() || parts.length > 2) throw new UsageException(where + " needs PORT [ADDRESS]");
-                set("port", parts[0], where);
-                if (parts.length == 2) set("bind", parts[1], where);
+                listeners.listener(value, where);
+            } else if (ListenerOptions.BLOCK_KEYS.contains(key)) {
+                listeners.set(key, value, where);
             } else if (key.equals("verbose")) {
                 config = config.withVerbose(bool(value, where));
             } else if (KEYS.contains(key)) {
@@ -72,8 +73,14 @@ final class BrokerOptions {
                 set(key, value, where);
             } else {
                 throw new UsageException(where + " is not a setting (known: listener, verbose, "
-                        + String.join(", ", KEYS) + ")");
+                        + String.join(", ", KEYS) + ", and after a listener line: protocol, certfile, keyfile, cafile, "
+                        + "require_certificate)");
             }
+        }
+        String[] main = listeners.mainListener();
+        if (main != null) {
+            set("port", main[0], file + ": listener");
+            if (main[1] != null) set("bind", main[1], file + ": listener");
         }
     }
 
@@ -96,7 +103,7 @@ final class BrokerOptions {
         };
     }
 
-    private static boolean bool(String value, String where) {
+    static boolean bool(String value, String where) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;

@@ -35,7 +35,11 @@ final class Listener implements AutoCloseable {
         try {
             server.bind(new InetSocketAddress(config.bind(), config.port()));
             server.configureBlocking(false);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot listen on " + config.bind() + ":" + config.port()
+                    + (config.scheme().equals("tcp") ? "" : " (" + config.scheme() + ")") + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
             server.close();
             throw e;
         }

@@ -43,6 +43,13 @@ public record ListenerConfig(int port, String bind, boolean websockets, Tls tls)
         return websockets ? "wss" : "tls";
     }
 
+    /** What the startup log says about client certificates, or "" without TLS. */
+    public String clientCertificates() {
+        if (tls == null) return "";
+        if (tls.cafile() == null) return " (no client certificates asked for)";
+        return tls.requireCertificate() ? " (client certificate required)" : " (client certificate optional)";
+    }
+
     /** How the startup log names what this listener speaks. */
     public String describe() {
         String what = switch (scheme()) {
@@ -51,9 +58,6 @@ public record ListenerConfig(int port, String bind, boolean websockets, Tls tls)
             case "wss" -> "MQTT over WebSocket over TLS";
             default -> "MQTT";
         };
-        if (tls != null && tls.cafile() != null) {
-            what += tls.requireCertificate() ? ", client certificate required" : ", client certificate optional";
-        }
         return what;
     }
 }

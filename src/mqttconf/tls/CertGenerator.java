@@ -38,8 +38,8 @@ public final class CertGenerator {
             keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
                     "-dname", "CN=mqttconf throwaway CA", "-ext", "bc:c", "-validity", "30", "-keystore", ca.toString());
             keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-file", "ca.crt");
-            issue(dir, ca, server, "server", "EC", "CN=localhost", "san=dns:localhost,ip:127.0.0.1,ip:::1", "eku=serverAuth");
-            issue(dir, ca, client, "client", "RSA", "CN=mqttconf-client", null, "eku=clientAuth");
+            inParallel(() -> issue(dir, ca, server, "server", "EC", "CN=localhost", "san=dns:localhost,ip:127.0.0.1,ip:::1", "eku=serverAuth"),
+                    () -> issue(dir, ca, client, "client", "RSA", "CN=mqttconf-client", null, "eku=clientAuth"));
             exportKey(server, "server", dir.resolve("server.key"));
             exportKey(client, "client", dir.resolve("client.key"));
         } finally {
@@ -49,6 +49,33 @@ public final class CertGenerator {
         }
         return new Generated(dir.resolve("ca.crt"), dir.resolve("server.crt"), dir.resolve("server.key"),
                 dir.resolve("client.crt"), dir.resolve("client.key"));
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** Runs two steps at once (each is a few keytool runs, mostly JVM start-up); the first failure is thrown. */
+    private static void inParallel(Step a, Step b) throws IOException {
+        IOException[] failure = new IOException[1];
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                b.run();
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        try {
+            a.run();
+        } finally {
+            try {
+                if (!t.join(java.time.Duration.ofSeconds(4 * COMMAND_SECONDS))) throw new IOException("keytool did not finish");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running keytool", e);
+            }
+        }
+        if (failure[0] != null) throw failure[0];
     }
 
     private static void issue(Path dir, Path ca, Path store, String name, String keyalg, String dname, String san,
@@ -78,9 +105,11 @@ public final class CertGenerator {
     private static void keytool(Path dir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        // keytool is mostly JVM start-up: a short-lived JVM starts faster with these.
+        cmd.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD, "-noprompt"));
-        Path log = dir.resolve("keytool.log");
+        Path log = Files.createTempFile(dir, "keytool", ".log");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         p.getOutputStream().close();
