@@ -18,6 +18,7 @@ public final class Suite {
         all.addAll(RetainTests.all());
         all.addAll(SubscribeTests.all());
         all.addAll(TopicTests.all());
+        all.addAll(WebSocketTests.all());
         return List.copyOf(all);
     }
 }
