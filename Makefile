@@ -4,7 +4,8 @@
 #   make test     build, compile test/ and run every JUnit test
 #   make run      run the broker on port 1883
 #   make interop  real Debian clients (mosquitto_pub/sub, python3-paho-mqtt) against the broker,
-#                 and the conformance suite (mqttconf test) against mosquitto
+#                 and the conformance suite (mqttconf test) against mosquitto; both also over
+#                 TLS and WebSocket (test/interop/transports.sh)
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
 #
 # A JDK >= 21 is found by itself: JAVA_HOME if it is new enough, else the
@@ -93,6 +94,7 @@ run: $(JAR)
 interop: $(JAR)
 	test/interop/broker-clients.sh
 	test/interop/suite-vs-mosquitto.sh --quiet
+	test/interop/transports.sh
 
 clean:
 	rm -rf build
