@@ -188,8 +188,10 @@ final class WebSocketTransport implements Transport {
         ByteBuffer frame = ByteBuffer.allocate(WebSocket.MAX_HEADER + n);
         coverage.exercised(BINARY_ONLY);
         WebSocket.header(frame, true, WebSocket.BINARY, n, null);
+        int left = n;
         for (ByteBuffer b : srcs) {
-            int k = Math.min(b.remaining(), frame.remaining());
+            int k = Math.min(b.remaining(), left);
+            left -= k;
             frame.put(frame.position(), b, b.position(), k);
             frame.position(frame.position() + k);
             b.position(b.position() + k);
