@@ -3,7 +3,8 @@
 #   make          build build/mqttconf.jar
 #   make test     build, compile test/ and run every JUnit test
 #   make run      run the broker on port 1883
-#   make interop  real Debian clients (mosquitto_pub/sub, python3-paho-mqtt) against the broker,
+#   make bench    our broker against mosquitto, table in build/bench.md (not part of make test)
+#   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto; both also over
 #                 TLS and WebSocket (test/interop/transports.sh)
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
@@ -19,9 +20,11 @@ JUNIT_VERSION := 1.14.1
 JAR        := build/mqttconf.jar
 JUNIT_JAR  := .cache/junit/junit-platform-console-standalone-$(JUNIT_VERSION).jar
 JAVAC_OPTS := --release $(JAVA_MIN) -Xlint:all -Werror -proc:none -encoding UTF-8
+# The jar keeps file names and line numbers for stack traces, not local variable tables (a quarter of its size).
+DEBUG_INFO := -g:source,lines
 
 .DEFAULT_GOAL := all
-.PHONY: all test run interop clean FORCE
+.PHONY: all test run interop bench clean FORCE
 
 # --- Finding a JDK ---------------------------------------------------------
 # Major version of the JDK in $1: its release file, else `javac -version`.
@@ -52,8 +55,9 @@ JARTOOL := $(JDK)/bin/jar
 # source also triggers a clean recompile.
 SRC       := $(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 RES       := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
-TEST_SRC  := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
-TEST_RES  := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
+# JUnit tests live under test/mqttconf (mirroring src); test/interop and test/bench hold scripts and peers.
+TEST_SRC  := $(shell find test/mqttconf -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
+TEST_RES  := $(shell find test/mqttconf -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 
 # $(call update_list,file,words): rewrite file only when its content changes.
 update_list = mkdir -p build; printf '%s\n' $(2) > $(1).tmp; \
@@ -75,7 +79,7 @@ all: $(JAR)
 build/classes.stamp: build/src.list $(SRC) $(RES) statements.tsv Makefile
 	@rm -rf build/classes && mkdir -p build/classes
 	@echo "javac $(words $(SRC)) files -> build/classes ($(JDK))"
-	@$(JAVAC) $(JAVAC_OPTS) -d build/classes $(SRC)
+	@$(JAVAC) $(JAVAC_OPTS) $(DEBUG_INFO) -d build/classes $(SRC)
 	@$(call copy_resources,src,build/classes,$(RES))
 	@cp statements.tsv build/classes/statements.tsv
 	@touch $@
@@ -94,7 +98,11 @@ run: $(JAR)
 interop: $(JAR)
 	test/interop/broker-clients.sh
 	test/interop/suite-vs-mosquitto.sh --quiet
+	test/interop/paho-java.sh '$(JDK)'
 	test/interop/transports.sh
+
+bench: $(JAR)
+	@test/bench/run.sh '$(JDK)'
 
 clean:
 	rm -rf build
@@ -113,7 +121,7 @@ build/test-classes.stamp: build/test.list $(TEST_SRC) $(TEST_RES) build/classes.
 	@rm -rf build/test-classes && mkdir -p build/test-classes
 	@echo "javac $(words $(TEST_SRC)) test files -> build/test-classes"
 	@$(if $(TEST_SRC),$(JAVAC) $(JAVAC_OPTS) -cp build/classes:$(JUNIT_JAR) -d build/test-classes $(TEST_SRC))
-	@$(call copy_resources,test,build/test-classes,$(TEST_RES))
+	@$(call copy_resources,test/mqttconf,build/test-classes/mqttconf,$(TEST_RES))
 	@touch $@
 
 # Runs the launcher, then prints one line "junit: N passed, N failed[, N skipped]"

@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The fields below are shared with the {@link IoLoop} threads.
  */
 public final class LoadRun {
-    /** Longest wait for messages still on their way once publishing stops. */
+    /**
+     * Longest wait for messages still on their way once publishing stops, plus twice the publishing time: at
+     * QoS 0 and full speed a broker that does not drop can have seconds of messages queued in socket buffers.
+     */
     private static final long DRAIN_NANOS = 10_000_000_000L;
     /** The drain ends early after this long without a new arrival. */
     private static final long QUIET_NANOS = 1_000_000_000L;
@@ -69,6 +72,11 @@ public final class LoadRun {
         String who = c == null ? "" : " (" + c.role.name().toLowerCase(Locale.ROOT) + " " + c.index + ")";
         String prefix = started ? "connection lost" + who + ": " : "cannot connect to " + config.host() + ":" + config.port() + who + ": ";
         if (failure.compareAndSet(null, prefix + what)) loops.forEach(IoLoop::wakeup);
+    }
+
+    /** What broke the run, or null. */
+    public String failure() {
+        return failure.get();
     }
 
     /** Whether the run failed before publishing began: a connection problem rather than a broken run. */
@@ -130,8 +138,8 @@ public final class LoadRun {
         long end = config.messages() > 0 ? Long.MAX_VALUE : startNanos + config.seconds() * 1_000_000_000L;
         while (failure.get() == null) {
             long now = System.nanoTime();
-            if (now >= end || (config.messages() > 0 && publishersDone.get() == pubs)) break;
             progress.maybePrint(now);
+            if (now >= end || (config.messages() > 0 && publishersDone.get() == pubs)) break;
             Thread.sleep(Math.max(1, Math.min(10, (end - now) / 1_000_000L)));
         }
         long publishEnd = System.nanoTime();
@@ -143,7 +151,7 @@ public final class LoadRun {
             sentTotal += p.sent();
             expected += p.sent() * fanOut[p.index];
         }
-        long drainEnd = publishEnd + DRAIN_NANOS;
+        long drainEnd = publishEnd + DRAIN_NANOS + 2 * (publishEnd - startNanos);
         long lastCount = -1, lastChange = publishEnd;
         while (failure.get() == null) {
             long now = System.nanoTime();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import mqttconf.spec.Coverage;
 
@@ -21,13 +22,17 @@ import mqttconf.spec.Coverage;
 public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final Coverage coverage;
+    private final ClientRecords clients;
     private final EventLoop loop;
+    private volatile Supplier<String> reportHook;
     private final Thread thread;
     private final int port;
 
-    private Broker(BrokerConfig config, Coverage coverage, EventLoop loop, int port) {
+    private Broker(BrokerConfig config, Coverage coverage, ClientRecords clients, EventLoop loop, int port) {
         this.config = config;
         this.coverage = coverage;
+        this.clients = clients;
+        this.reportHook = this::summary;
         this.loop = loop;
         this.port = port;
         this.thread = Thread.ofPlatform().name("mqttconf-broker-" + port).daemon(true).unstarted(loop);
@@ -67,8 +72,10 @@ public final class Broker implements AutoCloseable {
         TopicTree topics = new TopicTree(coverage);
         SessionStore sessions = new SessionStore(topics, coverage);
         Delivery delivery = new Delivery(config, coverage, topics, new RetainedStore(coverage), loop);
-        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery));
-        Broker b = new Broker(config, coverage, loop, listeners.get(0).port());
+        ClientRecords clients = new ClientRecords();
+        Broker b = new Broker(config, coverage, clients, loop, listeners.get(0).port());
+        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients,
+                () -> b.reportHook.get()));
         log.info("MQTT 3.1.1 mqttconf Test Broker");
         log.info("Optional behaviour, publish on pubrel: " + word(config.publishOnPubrel()));
         log.info("Optional behaviour, single publish on overlapping topics: " + word(config.overlappingSingle()));
@@ -112,6 +119,25 @@ public final class Broker implements AutoCloseable {
     /** The live counters: statements exercised and violated so far. */
     public Coverage coverage() {
         return coverage;
+    }
+
+    /** What each client id did: obligations checked and breaches, live. */
+    public ClientRecords clients() {
+        return clients;
+    }
+
+    /**
+     * What a subscription to {@code $SYS/mqttconf/report} receives; called on the broker thread, so it must not
+     * block. The default is a one-line summary.
+     */
+    public void onReportRequest(Supplier<String> hook) {
+        this.reportHook = hook;
+    }
+
+    private String summary() {
+        List<ClientRecord> all = clients.all();
+        long breaches = all.stream().mapToLong(ClientRecord::breachCount).sum();
+        return "clients " + all.size() + ", breaches " + breaches + "\n";
     }
 
     /** Waits until the broker has stopped (after {@link #close} or a fatal selector error). */

@@ -16,10 +16,16 @@ import java.time.Duration;
  * @param maxOutputBytes     bytes a client may leave unread before it is disconnected as too slow
  * @param connectTimeout     time a new connection has to send its CONNECT
  * @param verbose            log every packet in and out
+ * @param strict             close the connection on every client breach, also those a server may tolerate
+ * @param ackTimeout         time a client has to acknowledge a PUBLISH or PUBREL, or to answer PUBREC with PUBREL,
+ *                           before it is recorded as a breach
+ * @param disconnectGrace    time a client has after DISCONNECT to close its socket; also the age an unacknowledged
+ *                           delivery must have at DISCONNECT to count as a breach
  */
 public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boolean overlappingSingle,
                            boolean dropQos0, boolean zeroLengthClientIds, int maxPacketSize, int maxOutputBytes,
-                           Duration connectTimeout, boolean verbose) {
+                           Duration connectTimeout, boolean verbose, boolean strict, Duration ackTimeout,
+                           Duration disconnectGrace) {
     public static final int DEFAULT_PORT = 1883;
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
@@ -29,12 +35,16 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         if (bind == null || bind.isBlank()) throw new IllegalArgumentException("empty bind address");
         if (maxPacketSize < 2) throw new IllegalArgumentException("maximum packet size " + maxPacketSize + " below 2");
         if (maxOutputBytes < 1) throw new IllegalArgumentException("maximum output " + maxOutputBytes + " below 1");
+        if (ackTimeout.isNegative() || ackTimeout.isZero()) throw new IllegalArgumentException("ack timeout must be positive");
+        if (disconnectGrace.isNegative() || disconnectGrace.isZero())
+            throw new IllegalArgumentException("disconnect grace must be positive");
     }
 
     /** Paho's defaults on port 1883, loopback only. */
     public static BrokerConfig defaults() {
         return new BrokerConfig(DEFAULT_PORT, DEFAULT_BIND, true, true, true, true, DEFAULT_MAX_PACKET_SIZE,
-                DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(30), false);
+                DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(30), false, false, Duration.ofSeconds(10),
+                Duration.ofSeconds(2));
     }
 
     /** Defaults on a free loopback port, as tests and in-process suites want. */
@@ -44,51 +54,66 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
 
     public BrokerConfig withPort(int p) {
         return new BrokerConfig(p, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withBind(String b) {
         return new BrokerConfig(port, b, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withPublishOnPubrel(boolean v) {
         return new BrokerConfig(port, bind, v, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withOverlappingSingle(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, v, dropQos0, zeroLengthClientIds, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withDropQos0(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, v, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withZeroLengthClientIds(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, v, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withMaxPacketSize(int n) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, n,
-                Math.max(maxOutputBytes, n + 1024 * 1024), connectTimeout, verbose);
+                Math.max(maxOutputBytes, n + 1024 * 1024), connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withMaxOutputBytes(int n) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, n, connectTimeout, verbose);
+                maxPacketSize, n, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withConnectTimeout(Duration d) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, d, verbose);
+                maxPacketSize, maxOutputBytes, d, verbose, strict, ackTimeout, disconnectGrace);
     }
 
     public BrokerConfig withVerbose(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, v);
+                maxPacketSize, maxOutputBytes, connectTimeout, v, strict, ackTimeout, disconnectGrace);
+    }
+
+    public BrokerConfig withStrict(boolean v) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, v, ackTimeout, disconnectGrace);
+    }
+
+    public BrokerConfig withAckTimeout(Duration d) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, d, disconnectGrace);
+    }
+
+    public BrokerConfig withDisconnectGrace(Duration d) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, d);
     }
 }

@@ -5,15 +5,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
-import mqttconf.spec.AppliesTo;
+import mqttconf.report.BrokerReport;
 import mqttconf.spec.Coverage;
-import mqttconf.spec.CoverageReport;
 import mqttconf.tls.PemException;
 
 /** {@code mqttconf broker}: runs the test broker until SIGINT or SIGTERM, then prints statement coverage. */
@@ -34,9 +32,11 @@ public final class BrokerMode implements Mode {
                 usage: mqttconf broker [-c FILE] [--port N] [--bind ADDR] [OPTIONS]
 
                 Runs an MQTT 3.1.1 broker for testing clients, with the optional behaviours
-                and test topics of Paho's test broker. On SIGINT or SIGTERM it prints
-                "coverage statements N out of M = P%" and the statement ids it exercised
-                (found) and did not (not found), over server-side statements.
+                and test topics of Paho's test broker. It checks every client obligation it
+                can see on the wire and records each breach against the client id. On SIGINT
+                or SIGTERM it prints "coverage statements N out of M = P%" with the server
+                statement ids it exercised (found) and did not (not found), then a line per
+                client id and a line per breach.
 
                   -p, --port N                     TCP port (default 1883; 0 picks a free one)
                       --bind ADDR                  address to listen on (default 127.0.0.1;
@@ -52,6 +52,12 @@ public final class BrokerMode implements Mode {
                                                    session 1 and assign one (true, default)
                       --max-packet-size N          largest packet accepted, in bytes (default 16777216);
                                                    a larger one closes the connection
+                      --strict                     close the connection on every client breach, also
+                                                   on those a server may tolerate (default: record
+                                                   them and keep going)
+                      --ack-timeout SECONDS        a PUBLISH or PUBREL the client has not answered,
+                                                   or a PUBREC it has not followed with PUBREL, after
+                                                   this long is a breach (default 10)
                   -v, --verbose                    log every packet in and out
                   -c, --config FILE                read settings from FILE first (flags win): lines
                                                    "listener PORT [ADDR]" or "KEY VALUE" with a flag
@@ -71,16 +77,20 @@ public final class BrokerMode implements Mode {
                                                    certificate signed by one of them
                       --require-certificate BOOL   refuse TLS clients without such a certificate
                                                    (default false; needs --cafile)
-                      --coverage-file FILE         on stop, also write the coverage of every statement
-                                                   to FILE as JSON (.json) or TSV (.tsv)
+                      --coverage-file FILE         on stop and on request, write the report to FILE:
+                                                   .txt (the lines printed on stop), .tsv, .json or
+                                                   .html (one self-contained page); repeatable
 
                 Test topics (as in Paho): subscribing to "test/nosubscribe" is refused
                 with 0x80; "test/QoS 0 only" and "test/QoS 1 only" grant at most QoS 0 and 1.
+                Topics under "mqttconf/exercise/" drive a client through its harder paths
+                (see the README). Subscribing to "$SYS/mqttconf/report" brings the report
+                lines as one message and writes the --coverage-file files.
 
                 examples:
                   mqttconf broker
                   mqttconf broker --port 1884 --bind 0.0.0.0 --publish-on-pubrel false
-                  mqttconf broker -c broker.conf --coverage-file coverage.json
+                  mqttconf broker -c broker.conf --coverage-file report.html --coverage-file report.json
                   mqttconf broker --ws-port 8080 --tls-port 8883 --certfile server.crt --keyfile server.key
 
                 Throwaway certificates for trying TLS: mqttconf certs DIR
@@ -102,11 +112,18 @@ public final class BrokerMode implements Mode {
             err.println("mqttconf broker: " + e.getMessage());
             return Exit.USAGE;
         }
+        broker.onReportRequest(() -> {
+            BrokerReport report = new BrokerReport(coverage, broker.clients());
+            Thread.ofVirtual().name("mqttconf-report").start(() -> write(report, options.coverageFiles(), out, err));
+            return report.text();
+        });
         AtomicBoolean reported = new AtomicBoolean();
         Runnable stop = () -> {
             if (!reported.compareAndSet(false, true)) return;
             broker.close();
-            report(coverage, options.coverageFile(), out, err);
+            BrokerReport report = new BrokerReport(coverage, broker.clients());
+            out.print(report.text());
+            write(report, options.coverageFiles(), out, err);
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "mqttconf-broker-stop"));
         try {
@@ -118,15 +135,14 @@ public final class BrokerMode implements Mode {
         return Exit.OK;
     }
 
-    private static void report(Coverage coverage, Path file, PrintStream out, PrintStream err) {
-        out.print(new CoverageReport(coverage, EnumSet.of(AppliesTo.SERVER, AppliesTo.BOTH)).text());
-        if (file == null) return;
-        CoverageReport all = new CoverageReport(coverage);
-        try {
-            Files.writeString(file, file.toString().endsWith(".json") ? all.json() : all.tsv(), StandardCharsets.UTF_8);
-            out.println("coverage written to " + file);
-        } catch (IOException e) {
-            err.println("mqttconf broker: cannot write " + file + ": " + e.getMessage());
+    private static synchronized void write(BrokerReport report, List<Path> files, PrintStream out, PrintStream err) {
+        for (Path file : files) {
+            try {
+                Files.writeString(file, report.render(file.toString()), StandardCharsets.UTF_8);
+                out.println("report written to " + file);
+            } catch (IOException e) {
+                err.println("mqttconf broker: cannot write " + file + ": " + e.getMessage());
+            }
         }
         out.flush();
     }

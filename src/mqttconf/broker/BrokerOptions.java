@@ -3,6 +3,8 @@ package mqttconf.broker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,20 +20,22 @@ import mqttconf.codec.Decoder;
 final class BrokerOptions {
     /** Settings that take a value, as flags ({@code --port}) and as file keys ({@code port}). */
     static final List<String> KEYS = List.of("port", "bind", "publish-on-pubrel", "overlapping-single", "drop-qos0",
-            "zero-length-clientids", "max-packet-size", "coverage-file");
+            "zero-length-clientids", "max-packet-size", "coverage-file", "ack-timeout");
+    /** Report file extensions {@code --coverage-file} accepts. */
+    static final List<String> REPORT_FORMATS = List.of(".txt", ".tsv", ".json", ".html");
 
-    /** What the mode runs with. {@code coverageFile} is null when no file was asked for. */
-    record Parsed(BrokerConfig config, Path coverageFile, List<ListenerConfig> listeners) { }
+    /** What the mode runs with: the report files asked for (possibly none), in order. */
+    record Parsed(BrokerConfig config, List<Path> coverageFiles, List<ListenerConfig> listeners) { }
 
     private BrokerConfig config = BrokerConfig.defaults();
-    private Path coverageFile;
+    private final List<Path> coverageFiles = new ArrayList<>();
     private final ListenerOptions listeners = new ListenerOptions();
 
     private BrokerOptions() {
     }
 
     static Parsed parse(List<String> args) {
-        Args.Parser parser = new Args.Parser().option("config", 'c').flag("verbose", 'v');
+        Args.Parser parser = new Args.Parser().option("config", 'c').flag("verbose", 'v').flag("strict");
         for (String key : KEYS) {
             if (key.equals("port")) parser.option(key, 'p');
             else parser.option(key);
@@ -45,7 +49,8 @@ final class BrokerOptions {
             for (String v : a.values(key)) o.set(key, v, "--" + key);
         }
         if (a.has("verbose")) o.config = o.config.withVerbose(true);
-        return new Parsed(o.config, o.coverageFile, o.listeners.extra(a, o.config.bind()));
+        if (a.has("strict")) o.config = o.config.withStrict(true);
+        return new Parsed(o.config, List.copyOf(o.coverageFiles), o.listeners.extra(a, o.config.bind()));
     }
 
     private void readFile(Path file) {
@@ -68,11 +73,13 @@ final class BrokerOptions {
                 listeners.set(key, value, where);
             } else if (key.equals("verbose")) {
                 config = config.withVerbose(bool(value, where));
+            } else if (key.equals("strict")) {
+                config = config.withStrict(bool(value, where));
             } else if (KEYS.contains(key)) {
                 if (value.isEmpty()) throw new UsageException(where + " needs a value");
                 set(key, value, where);
             } else {
-                throw new UsageException(where + " is not a setting (known: listener, verbose, "
+                throw new UsageException(where + " is not a setting (known: listener, verbose, strict, "
                         + String.join(", ", KEYS) + ", and after a listener line: protocol, certfile, keyfile, cafile, "
                         + "require_certificate)");
             }
@@ -94,11 +101,12 @@ final class BrokerOptions {
             case "zero-length-clientids" -> config.withZeroLengthClientIds(bool(value, where));
             case "max-packet-size" -> config.withMaxPacketSize(Args.parseInt(where, value, 2, Decoder.MAX_PACKET_SIZE));
             case "coverage-file" -> {
-                if (!value.endsWith(".json") && !value.endsWith(".tsv"))
-                    throw new UsageException(where + " must name a .json or .tsv file, not '" + value + "'");
-                coverageFile = Path.of(value);
+                if (REPORT_FORMATS.stream().noneMatch(value::endsWith))
+                    throw new UsageException(where + " must name a .txt, .tsv, .json or .html file, not '" + value + "'");
+                coverageFiles.add(Path.of(value));
                 yield config;
             }
+            case "ack-timeout" -> config.withAckTimeout(Duration.ofSeconds(Args.parseInt(where, value, 1, 86_400)));
             default -> throw new IllegalArgumentException("no setting " + key);
         };
     }

@@ -38,9 +38,11 @@ final class ConnectHandler {
     private final EventLoop loop;
     private final SessionStore sessions;
     private final Delivery delivery;
+    private final ClientObligations obligations;
 
     ConnectHandler(BrokerConfig config, Coverage coverage, BrokerLog log, EventLoop loop, SessionStore sessions,
-                   Delivery delivery) {
+                   Delivery delivery, ClientObligations obligations) {
+        this.obligations = obligations;
         this.config = config;
         this.coverage = coverage;
         this.log = log;
@@ -66,6 +68,7 @@ final class ConnectHandler {
         if (clientId.isEmpty()) {
             if (!p.cleanSession()) {
                 coverage.exercised(EMPTY_ID_NEEDS_CLEAN_SESSION);
+                obligations.emptyClientIdWithoutCleanSession(c, p);
                 refuse(c, ConnAck.IDENTIFIER_REJECTED, "zero-length client id with clean session 0");
                 return;
             }
@@ -108,6 +111,7 @@ final class ConnectHandler {
             }
         }
         c.clientId = clientId;
+        obligations.connected(c, p);
         c.willFlag = p.will() != null;
         c.will = p.will();
         if (c.will != null) coverage.exercised(WILL_STORED);
@@ -123,8 +127,22 @@ final class ConnectHandler {
         coverage.exercised(SESSION_LASTS_WITH_CONNECTION);
         log.info(clientId + " connected from " + c.remote + (p.cleanSession() ? ", clean session" : ", persistent session")
                 + (sessionPresent ? " (resumed)" : ""));
-        if (sessionPresent) delivery.resend(session);
+        if (sessionPresent) {
+            owePubrel(session, c);
+            delivery.resend(session);
+        }
         delivery.pump(session);
+    }
+
+    /**
+     * A resumed session's incoming QoS 2 flows past PUBREC: the client owes their PUBREL on this connection
+     * [MQTT-4.4.0-1], counted from now.
+     */
+    private static void owePubrel(Session s, Connection c) {
+        long now = System.nanoTime();
+        s.pubrelExpected.clear();
+        s.pubrelExpected.addAll(s.awaitingPubrel.keySet());
+        s.awaitingPubrel.replaceAll((id, in) -> new Session.Incoming(in.publish(), in.held(), now, in.pubrecSeq(), c.id));
     }
 
     /** CONNACK with a refusal code, then close; nothing more from this client is processed. */

@@ -6,11 +6,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
+import mqttconf.codec.Bytes;
 import mqttconf.codec.Decoder;
 import mqttconf.codec.Encoder;
 import mqttconf.codec.MalformedPacketException;
 import mqttconf.codec.Packet;
+import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.Will;
 
 /**
@@ -23,6 +29,8 @@ final class Connection {
         AWAITING_CONNECT,
         /** CONNECT accepted; a session is attached. */
         CONNECTED,
+        /** DISCONNECT received and the session detached; waiting for the client to close, watching for more input. */
+        AFTER_DISCONNECT,
         /** Rejected or finished: input is discarded while the last output drains. */
         CLOSING,
         CLOSED
@@ -56,6 +64,22 @@ final class Connection {
     /** The earliest time an entry for this connection sits in the loop's deadline queue; Long.MAX_VALUE when none. */
     long scheduledAt = Long.MAX_VALUE;
     boolean outputShutdown;
+    /** When the last packet from the client was handled (System.nanoTime). */
+    long lastReceived = System.nanoTime();
+    /** Whether the current silence was already recorded as a keep alive breach. */
+    boolean silenceRecorded;
+    /** Where breaches of this connection's client are recorded; set at accept, replaced at CONNECT. */
+    ClientRecord record;
+    /** Obligations already found overdue on this connection (see {@link ClientObligations}), so each counts once. */
+    final Set<Long> overdueRecorded = new HashSet<>();
+    /**
+     * Client packet ids whose last answer (PUBACK or PUBCOMP) the broker holds back (exercise topic): still in use
+     * by the client. The value is the PUBLISH for a held PUBACK, null for a held PUBCOMP.
+     */
+    final Map<Integer, Publish> idsHeld = new HashMap<>();
+
+    private int packetStart;
+    private int packetEnd;
 
     Connection(long id, SocketChannel channel, SelectionKey key, EventLoop loop, int maxPacketSize, Listener listener)
             throws IOException {
@@ -94,12 +118,15 @@ final class Connection {
     private void decode(PacketSink sink) {
         input.flip();
         try {
-            while (state == State.AWAITING_CONNECT || state == State.CONNECTED) {
+            while (state == State.AWAITING_CONNECT || state == State.CONNECTED || state == State.AFTER_DISCONNECT) {
+                packetStart = input.position();
                 Packet p = decoder.decode(input);
                 if (p == null) break;
+                packetEnd = input.position();
                 sink.packet(this, p);
             }
         } catch (MalformedPacketException e) {
+            packetEnd = Math.min(input.limit(), packetStart + Breach.MAX_HEX_BYTES);
             sink.malformed(this, e);
         }
         input.compact();
@@ -113,6 +140,18 @@ final class Connection {
         } else if (input.position() == 0 && input.capacity() > 16 * INITIAL_INPUT) {
             input = ByteBuffer.allocate(INITIAL_INPUT);
         }
+    }
+
+    /**
+     * The bytes of the packet being handled (or of the malformed one), up to {@link Breach#MAX_HEX_BYTES}, in
+     * hex; valid only while the sink handles it.
+     */
+    String currentPacketHex() {
+        int n = Math.min(packetEnd - packetStart, Breach.MAX_HEX_BYTES);
+        if (n <= 0) return "";
+        byte[] b = new byte[n];
+        input.get(packetStart, b);
+        return Bytes.hex(b) + (packetEnd - packetStart > n ? " ..." : "");
     }
 
     /** Queues {@code p} for sending; the loop writes it at the end of this turn. */

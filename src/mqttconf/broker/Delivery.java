@@ -85,11 +85,19 @@ final class Delivery {
 
     /** Sends the retained messages matching a new subscription, with RETAIN set. */
     void retainedFor(Session s, String filter, int granted) {
-        for (Publish r : retained.matching(filter)) {
-            coverage.exercised(RETAINED_ON_SUBSCRIBE);
-            coverage.exercised(RETAIN_SET_FOR_NEW_SUBSCRIPTION);
-            enqueue(s, new Publish(r.topic(), r.payload(), Math.min(r.qos(), granted), true, false, 0));
-        }
+        for (Publish r : retained.matching(filter)) sendRetained(s, r, granted);
+    }
+
+    /** Sends {@code r} as a retained message to a new subscription granted {@code granted}. */
+    void sendRetained(Session s, Publish r, int granted) {
+        coverage.exercised(RETAINED_ON_SUBSCRIBE);
+        coverage.exercised(RETAIN_SET_FOR_NEW_SUBSCRIPTION);
+        enqueue(s, new Publish(r.topic(), r.payload(), Math.min(r.qos(), granted), true, false, 0));
+    }
+
+    /** Sends {@code m} to this session only (the report on the admin topic). */
+    void sendTo(Session s, Publish m) {
+        enqueue(s, m);
     }
 
     private void enqueue(Session s, Publish message) {
@@ -118,7 +126,8 @@ final class Delivery {
                 int id = s.allocatePacketId();
                 if (id == 0) return;
                 m = m.withQos(m.qos(), id);
-                s.inflight.put(id, new Session.Outgoing(m, false));
+                s.inflight.put(id, new Session.Outgoing(m, false, System.nanoTime(), c.id));
+                if (s.cleanSession) s.idsSent.set(id);
                 coverage.exercised(UNUSED_PACKET_ID);
                 coverage.exercised(m.qos() == 1 ? QOS1_SENDER : QOS2_SENDER);
             } else {
@@ -129,12 +138,18 @@ final class Delivery {
             s.dequeue();
             coverage.exercised(ORDERED_DELIVERY);
             c.send(m);
+            if (m.qos() > 0 && !s.cleanSession && Exercises.under(m.topic(), Exercises.REDELIVER)) {
+                loop.closeAfterOutput(c);
+                return;
+            }
         }
     }
 
     /** On reconnect to a stored session: unacknowledged PUBLISH again with DUP set, PUBREL for released flows. */
     void resend(Session s) {
         Connection c = s.connection;
+        long now = System.nanoTime();
+        s.inflight.replaceAll((id, o) -> new Session.Outgoing(o.publish(), o.released(), now, c.id));
         for (Session.Outgoing o : s.inflight.values()) {
             coverage.exercised(RESEND_ON_RECONNECT);
             if (o.released()) {
@@ -155,12 +170,16 @@ final class Delivery {
         return true;
     }
 
-    /** PUBREC: the QoS 2 flow is released and PUBREL (re)sent. False if no QoS 2 flow had this id. */
-    boolean pubRec(Session s, int packetId) {
+    /**
+     * PUBREC: the QoS 2 flow is released and PUBREL (re)sent, unless {@code sendPubrel} is false (the flow is cut
+     * here; PUBREL goes out when the client resumes the session). False if no QoS 2 flow had this id.
+     */
+    boolean pubRec(Session s, int packetId, boolean sendPubrel) {
         Session.Outgoing o = s.inflight.get(packetId);
         if (o == null || o.publish().qos() != 2) return false;
-        if (!o.released()) s.inflight.put(packetId, new Session.Outgoing(o.publish(), true));
-        s.connection.send(new PubRel(packetId));
+        Connection c = s.connection;
+        if (!o.released()) s.inflight.put(packetId, new Session.Outgoing(o.publish(), true, System.nanoTime(), c.id));
+        if (sendPubrel) c.send(new PubRel(packetId));
         return true;
     }
 

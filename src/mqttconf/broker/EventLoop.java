@@ -24,6 +24,8 @@ import mqttconf.codec.Packet;
 final class EventLoop implements Runnable, Connection.PacketSink {
     private record Deadline(long at, Connection connection) { }
 
+    private record Timer(long at, long seq, Runnable task) { }
+
     private final Selector selector;
     private final List<Listener> listeners;
     private final BrokerConfig config;
@@ -31,6 +33,9 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     private ProtocolHandler handler;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
+    private final PriorityQueue<Timer> timers =
+            new PriorityQueue<>(Comparator.comparingLong(Timer::at).thenComparingLong(Timer::seq));
+    private long timerSeq;
     private final Set<Connection> dirty = new LinkedHashSet<>();
     private final Set<Connection> open = new LinkedHashSet<>();
     private long nextConnectionId = 1;
@@ -73,6 +78,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
                 selector.selectedKeys().clear();
                 for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) t.run();
                 expire(System.nanoTime());
+                runTimers(System.nanoTime());
                 flushDirty();
                 wait = untilNextDeadline(System.nanoTime());
             }
@@ -125,7 +131,12 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     /** Reads what {@code c} has; false when it was closed. */
     private boolean input(Connection c) throws IOException {
         if (!c.read(this)) {
-            close(c, c.state == Connection.State.CLOSING ? "closed by client after rejection" : "connection closed by client");
+            if (c.state == Connection.State.AFTER_DISCONNECT) handler.closedByClientAfterDisconnect(c);
+            close(c, switch (c.state) {
+                case CLOSING -> "closed by client after rejection";
+                case AFTER_DISCONNECT -> "closed by client after DISCONNECT";
+                default -> "connection closed by client";
+            });
             return false;
         }
         if (c.hasPendingOutput()) dirty.add(c);
@@ -142,7 +153,10 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     @Override
     public void packet(Connection c, Packet p) {
         if (config.verbose()) log.info("<- " + c.name() + " " + p);
-        if (c.keepAliveSeconds > 0) c.deadline = System.nanoTime() + c.keepAliveSeconds * 1_500_000_000L;
+        long now = System.nanoTime();
+        c.lastReceived = now;
+        c.silenceRecorded = false;
+        if (c.keepAliveSeconds > 0) c.deadline = now + c.keepAliveSeconds * 1_500_000_000L;
         try {
             handler.received(c, p);
         } catch (RuntimeException e) {
@@ -186,10 +200,22 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         }
     }
 
-    /** Milliseconds select may wait for the next deadline; 0 waits until woken. */
+    /** Runs {@code task} on the loop thread once {@code delayNanos} have passed. Loop thread only. */
+    void schedule(long delayNanos, Runnable task) {
+        timers.add(new Timer(System.nanoTime() + delayNanos, timerSeq++, task));
+    }
+
+    private void runTimers(long now) {
+        while (!timers.isEmpty() && timers.peek().at() <= now) timers.poll().task().run();
+    }
+
+    /** Milliseconds select may wait for the next deadline or timer; 0 waits until woken. */
     private long untilNextDeadline(long now) {
-        if (deadlines.isEmpty()) return 0;
-        return Math.max(1, (deadlines.peek().at() - now + 999_999) / 1_000_000);
+        long next = Long.MAX_VALUE;
+        if (!deadlines.isEmpty()) next = deadlines.peek().at();
+        if (!timers.isEmpty()) next = Math.min(next, timers.peek().at());
+        if (next == Long.MAX_VALUE) return 0;
+        return Math.max(1, (next - now + 999_999) / 1_000_000);
     }
 
     private void flushDirty() {
@@ -214,11 +240,12 @@ final class EventLoop implements Runnable, Connection.PacketSink {
                 c.key.interestOps(c.waitsForSocket() ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE);
             }
             if (c.state == Connection.State.CONNECTED) handler.outputDrained(c);
-            if (done && c.state == Connection.State.CLOSING && !c.outputShutdown) {
-                // Half-close so the client sees our last packet, then wait briefly for its end of stream.
+            boolean closing = c.state == Connection.State.CLOSING;
+            if (done && (closing || c.state == Connection.State.AFTER_DISCONNECT) && !c.outputShutdown) {
+                // Half-close so the client sees our last packet, then wait for its end of stream.
                 c.outputShutdown = true;
                 c.shutdownOutput();
-                deadline(c, System.nanoTime() + 1_000_000_000L);
+                if (closing) deadline(c, System.nanoTime() + 1_000_000_000L);
             }
         } catch (IOException e) {
             close(c, "network error: " + e.getMessage());
@@ -231,6 +258,15 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         c.state = Connection.State.CLOSING;
         dirty.add(c);
         deadline(c, System.nanoTime() + 5_000_000_000L);
+    }
+
+    /**
+     * After DISCONNECT: sends what is queued, then half-closes (the server SHOULD close, and the client sees it),
+     * still reading until the client closes or the deadline the caller set.
+     */
+    void shutdownOutputAfterDisconnect(Connection c) {
+        c.state = Connection.State.AFTER_DISCONNECT;
+        dirty.add(c);
     }
 
     /** Closes {@code c} later in this turn, when no packet of any connection is being handled. */
@@ -251,6 +287,11 @@ final class EventLoop implements Runnable, Connection.PacketSink {
 
     List<Listener> listeners() {
         return listeners;
+    }
+
+    /** The open connections; loop thread only. */
+    Set<Connection> connections() {
+        return open;
     }
 
     int openConnections() {

@@ -1,9 +1,11 @@
 package mqttconf.broker;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 import mqttconf.codec.Encoder;
 import mqttconf.codec.Packet.Publish;
@@ -13,8 +15,17 @@ import mqttconf.codec.Packet.Publish;
  * messages waiting to be sent, and incoming QoS 2 packet ids awaiting PUBREL. Owned by the event loop thread.
  */
 final class Session {
-    /** An outgoing QoS 1 or 2 flow; {@code released} once PUBREC came and PUBREL was sent. */
-    record Outgoing(Publish publish, boolean released) { }
+    /**
+     * An outgoing QoS 1 or 2 flow; {@code released} once PUBREC came and PUBREL was sent. {@code sentAt} is when
+     * the PUBLISH (or, once released, the PUBREL) was last sent and {@code connectionId} on which connection.
+     */
+    record Outgoing(Publish publish, boolean released, long sentAt, long connectionId) { }
+
+    /**
+     * An incoming QoS 2 message between PUBREC and PUBREL: the PUBLISH as received, whether the broker still holds
+     * it for delivery on PUBREL, and when and on which connection PUBREC was last sent.
+     */
+    record Incoming(Publish publish, boolean held, long pubrecAt, long pubrecSeq, long connectionId) { }
 
     final String clientId;
     final boolean cleanSession;
@@ -24,14 +35,22 @@ final class Session {
     final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
     /** Messages not yet sent (no packet id yet), in arrival order. */
     final ArrayDeque<Publish> queue = new ArrayDeque<>();
-    /**
-     * Incoming QoS 2 packet ids between PUBREC and PUBREL. The value is the message when it is delivered on
-     * PUBREL, or null when it was already delivered on PUBLISH.
-     */
-    final Map<Integer, Publish> awaitingPubrel = new HashMap<>();
+    /** Incoming QoS 2 flows between PUBREC and PUBREL by client packet id, in order of their first PUBREC. */
+    final LinkedHashMap<Integer, Incoming> awaitingPubrel = new LinkedHashMap<>();
+    /** Client packet ids whose PUBREL the client owes since it resumed this session [MQTT-4.4.0-1]. */
+    final Set<Integer> pubrelExpected = new LinkedHashSet<>();
+    /** PUBLISH packets the broker dropped unacknowledged (exercise topic) that the client must resend, in order. */
+    final LinkedHashMap<Integer, Publish> resendExpected = new LinkedHashMap<>();
+    /** The last PUBLISH dropped for the exercise: its resend, under whatever id, is never dropped again. */
+    Publish lastDropped;
+    /** In a clean session: server packet ids ever used, and client QoS 2 ids ever received [MQTT-2.3.1-6]. */
+    final BitSet idsSent = new BitSet();
+    final BitSet idsReceived = new BitSet();
     /** The connection this session is attached to, or null while the client is away. */
     Connection connection;
 
+    /** Orders the PUBRECs sent for this session, for the PUBREL order check [MQTT-4.6.0-4]. */
+    long pubrecSeq;
     private long queuedBytes;
     private int nextPacketId = 1;
 

@@ -43,6 +43,8 @@ final class SessionStore {
         s.inflight.clear();
         s.queue.clear();
         s.awaitingPubrel.clear();
+        s.pubrelExpected.clear();
+        s.resendExpected.clear();
         coverage.exercised(DISCARD_CLEAN_SESSION);
         coverage.exercised(RETAINED_OUTLIVE_SESSION);
     }

@@ -1,8 +1,11 @@
 package mqttconf.broker;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
+import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.SubAck;
 import mqttconf.codec.Packet.Subscribe;
 import mqttconf.codec.Packet.Subscription;
@@ -38,11 +41,13 @@ final class SubscribeHandler {
     private final Coverage coverage;
     private final TopicTree topics;
     private final Delivery delivery;
+    private final Supplier<String> report;
 
-    SubscribeHandler(Coverage coverage, TopicTree topics, Delivery delivery) {
+    SubscribeHandler(Coverage coverage, TopicTree topics, Delivery delivery, Supplier<String> report) {
         this.coverage = coverage;
         this.topics = topics;
         this.delivery = delivery;
+        this.report = report;
     }
 
     void subscribe(Connection c, Session s, Subscribe p) {
@@ -51,15 +56,13 @@ final class SubscribeHandler {
         if (p.subscriptions().size() > 1) coverage.exercised(MULTIPLE_FILTERS_AS_SEQUENCE);
         for (Subscription sub : p.subscriptions()) {
             String filter = sub.filter();
-            if (filter.equals(REFUSED_FILTER)) {
+            if (filter.equals(REFUSED_FILTER) || filter.startsWith(Exercises.REFUSE)) {
                 codes.add(SubAck.FAILURE);
                 continue;
             }
-            int qos = switch (filter) {
-                case QOS0_ONLY_FILTER -> 0;
-                case QOS1_ONLY_FILTER -> Math.min(1, sub.qos());
-                default -> sub.qos();
-            };
+            int qos = sub.qos();
+            if (filter.equals(QOS0_ONLY_FILTER) || filter.startsWith(Exercises.GRANT_QOS0)) qos = 0;
+            if (filter.equals(QOS1_ONLY_FILTER) || filter.startsWith(Exercises.GRANT_QOS1)) qos = Math.min(1, qos);
             if (topics.add(filter, s, qos)) coverage.exercised(IDENTICAL_FILTER_REPLACES);
             s.subscriptions.put(filter, qos);
             codes.add(qos);
@@ -73,7 +76,18 @@ final class SubscribeHandler {
         coverage.exercised(ONLY_DEFINED_RETURN_CODES);
         c.send(new SubAck(p.packetId(), codes));
         // Retained messages follow the SUBACK, also for a replaced subscription [MQTT-3.8.4-3].
-        for (Subscription g : granted) delivery.retainedFor(s, g.filter(), g.qos());
+        for (Subscription g : granted) {
+            delivery.retainedFor(s, g.filter(), g.qos());
+            int exerciseQos = Exercises.retainedQos(g.filter());
+            if (exerciseQos >= 0) {
+                byte[] payload = ("retained message at QoS " + exerciseQos).getBytes(StandardCharsets.UTF_8);
+                delivery.sendRetained(s, new Publish(g.filter(), payload, exerciseQos, true, false, 0), g.qos());
+            }
+            if (g.filter().equals(Exercises.REPORT_TOPIC)) {
+                byte[] text = report.get().getBytes(StandardCharsets.UTF_8);
+                delivery.sendTo(s, new Publish(Exercises.REPORT_TOPIC, text, 0, false, false, 0));
+            }
+        }
     }
 
     void unsubscribe(Connection c, Session s, Unsubscribe p) {

@@ -30,7 +30,8 @@ public final class StatementsMode implements Mode {
                 usage: mqttconf statements [--applies-to server|client|both] [--format text|tsv|json] [ID...]
 
                 Lists the normative statements of MQTT 3.1.1 (Appendix B): id, who
-                they apply to, level (MUST/SHOULD/MAY) and text.
+                they apply to, level (MUST/SHOULD/MAY), text, and for server statements
+                no client can observe on the wire, why (tsv and json only).
 
                   --applies-to WHO   only statements for server, client or both
                   --format FORMAT    text (default, wrapped), tsv (as statements.tsv) or json
@@ -72,9 +73,10 @@ public final class StatementsMode implements Mode {
     }
 
     private static String tsv(List<Statement> list) {
-        StringBuilder out = new StringBuilder("id\tsection\tapplies_to\tlevel\ttext\n");
+        StringBuilder out = new StringBuilder("id\tsection\tapplies_to\tlevel\ttext\tunobservable\n");
         for (Statement s : list) {
-            out.append(String.join("\t", s.id(), s.section(), s.appliesTo().label(), s.level().name(), s.text()))
+            out.append(String.join("\t", s.id(), s.section(), s.appliesTo().label(), s.level().name(), s.text(),
+                    s.unobservable()))
                     .append('\n');
         }
         return out.toString();
@@ -88,7 +90,8 @@ public final class StatementsMode implements Mode {
             Json.quote(out, s.section()).append(", \"applies_to\": ");
             Json.quote(out, s.appliesTo().label()).append(", \"level\": ");
             Json.quote(out, s.level().name()).append(", \"text\": ");
-            Json.quote(out, s.text()).append('}');
+            Json.quote(out, s.text()).append(", \"unobservable\": ");
+            Json.quote(out, s.unobservable()).append('}');
         }
         return out.append(list.isEmpty() ? "]\n" : "\n]\n").toString();
     }

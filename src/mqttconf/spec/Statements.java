@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class Statements {
     static final String RESOURCE = "/statements.tsv";
-    static final String HEADER = "id\tsection\tapplies_to\tlevel\ttext";
+    static final String HEADER = "id\tsection\tapplies_to\tlevel\ttext\tunobservable";
 
     private Statements() {
     }
@@ -82,11 +82,15 @@ public final class Statements {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             lineNo++;
             String[] f = line.split("\t", -1);
-            if (f.length != 5) {
-                throw new IllegalStateException(RESOURCE + " line " + lineNo + ": " + f.length + " columns, expected 5");
+            if (f.length != 6) {
+                throw new IllegalStateException(RESOURCE + " line " + lineNo + ": " + f.length + " columns, expected 6");
             }
             try {
-                rows.add(new Statement(rows.size(), f[0], f[1], AppliesTo.parse(f[2]), Level.parse(f[3]), f[4]));
+                AppliesTo who = AppliesTo.parse(f[2]);
+                if (who == AppliesTo.CLIENT && !f[5].isEmpty()) {
+                    throw new IllegalArgumentException(f[0] + " binds clients only: unobservable must be empty");
+                }
+                rows.add(new Statement(rows.size(), f[0], f[1], who, Level.parse(f[3]), f[4], f[5]));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(RESOURCE + " line " + lineNo + ": " + e.getMessage(), e);
             }

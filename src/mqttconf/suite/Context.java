@@ -98,6 +98,12 @@ public final class Context {
         return p;
     }
 
+    /** {@code c} with another keep alive. */
+    public static Connect withKeepAlive(Connect c, int keepAlive) {
+        return new Connect(c.protocolName(), c.protocolLevel(), c.cleanSession(), keepAlive, c.clientId(), c.will(),
+                c.username(), c.password());
+    }
+
     /** Remembers a topic this run set a retained message on, so the run clears it at the end. */
     public void retained(String topic) {
         cleanup.retainedTopic(topic);

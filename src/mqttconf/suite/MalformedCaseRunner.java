@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import mqttconf.client.TestClient;
 import mqttconf.codec.ByteNotation;
@@ -16,32 +17,38 @@ import mqttconf.suite.MalformedTable.Terminal;
 
 /** Sends one row of the malformed table to a server and compares what happens with what the row allows. */
 public final class MalformedCaseRunner {
-    /** What the server did and whether a row's expectation allows it. */
-    public record Result(boolean matched, String evidence) { }
+    /** What was sent, what the server did, and whether the row's expectation allows it. */
+    public record Result(boolean matched, String sent, String observed) {
+        public String evidence(Row row) {
+            return "sent " + sent + "; expected " + row.expectText() + "; observed " + observed;
+        }
+    }
 
     /** How long a server gets to stay quiet before "silent" is decided. */
     private static final Duration SILENCE = Duration.ofMillis(700);
     private static final int SHOWN_BYTES = 48;
 
-    private final String host;
-    private final int port;
+    private final RunConfig config;
     private final Duration timeout;
 
-    public MalformedCaseRunner(String host, int port, Duration timeout) {
-        this.host = host;
-        this.port = port;
-        this.timeout = timeout;
+    public MalformedCaseRunner(RunConfig config) {
+        this.config = config;
+        this.timeout = config.timeout();
     }
 
     /**
-     * Runs {@code row} with {@code clientId} and {@code topic} for its placeholders.
+     * Runs {@code row} with {@code clientId} and {@code topic} for its placeholders; a connection still open at
+     * the end is ended with DISCONNECT, so a will the row set is discarded rather than published.
      *
-     * @throws SetupException when the valid CONNECT before the row's bytes is not accepted
+     * @param trace receives every packet in and out; null for none
+     * @throws SetupException when the valid CONNECT before the row's bytes is refused
+     * @throws IOException    when the server cannot be reached or does not answer that CONNECT
      */
-    public Result run(Row row, String clientId, String topic) throws IOException, InterruptedException, SetupException {
+    public Result run(Row row, String clientId, String topic, Consumer<String> trace)
+            throws IOException, InterruptedException, SetupException {
         byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23(clientId))
                 .replace("{cid}", clientId).replace("{topic}", topic));
-        try (TestClient c = TestClient.open(host, port, timeout, clientId)) {
+        try (TestClient c = config.dialer().open(config.host(), config.port(), timeout, "row").traced(trace)) {
             if (row.after() == After.CONNECT) connect(c, clientId);
             c.sendRaw(bytes);
             List<byte[]> replies = new ArrayList<>();
@@ -49,56 +56,78 @@ public final class MalformedCaseRunner {
             String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + timeout.toMillis() + " ms"
                     : "still open after " + timeout.toMillis() + " ms, no PINGRESP";
             boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end));
-            return new Result(matched, "sent " + shown(bytes) + "; expected " + row.expectText() + "; observed "
-                    + describe(replies, end, still));
+            if (end != Terminal.CLOSE && !c.isClosed()) disconnect(c);
+            return new Result(matched, shown(bytes), describe(replies, end, still));
         }
     }
 
     private Terminal observe(TestClient c, Row row, List<byte[]> replies) throws IOException, InterruptedException {
         if (row.allowsOnly(Terminal.CLOSE)) {
-            collectUntil(c, Integer.MAX_VALUE, timeout, replies);
-            return c.isClosed() ? Terminal.CLOSE : null;
+            return collectUntil(c, row, Integer.MAX_VALUE, timeout, replies) ? Terminal.CLOSE : null;
         }
         if (row.allowsOnly(Terminal.SILENT) || (row.allows(Terminal.SILENT) && row.maxReplies() == 0)) {
-            collectUntil(c, 1, SILENCE, replies);
-            return c.isClosed() ? Terminal.CLOSE : replies.isEmpty() ? Terminal.SILENT : null;
+            if (collectUntil(c, row, 1, SILENCE, replies)) return Terminal.CLOSE;
+            return replies.isEmpty() ? Terminal.SILENT : null;
         }
-        collectUntil(c, row.maxReplies(), timeout, replies);
-        if (c.isClosed()) return Terminal.CLOSE;
-        c.send(new Packet.PingReq());
+        if (collectUntil(c, row, row.maxReplies(), timeout, replies) || c.isClosed()) return Terminal.CLOSE;
+        try {
+            c.send(new Packet.PingReq());
+        } catch (IOException e) {
+            // The reader closes the socket when the server has closed its side: that is the outcome.
+            return c.awaitClosed(timeout) ? Terminal.CLOSE : null;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Packet p = c.receive(Duration.ofNanos(deadline - System.nanoTime()));
             if (p instanceof Packet.PingResp) return Terminal.OPEN;
-            if (p != null) replies.add(Encoder.encode(p));
+            if (p != null && !(p instanceof Packet.Publish && !row.expectsPublish())) replies.add(Encoder.encode(p));
             else if (c.isClosed()) return Terminal.CLOSE;
         }
         return null;
     }
 
-    /** Collects reply packets until {@code count} arrived, the connection closed, or {@code wait} passed. */
-    private static void collectUntil(TestClient c, int count, Duration wait, List<byte[]> replies) throws InterruptedException {
+    /**
+     * Collects reply packets until {@code count} arrived, the connection closed, or {@code wait} passed. Unless the
+     * row expects a PUBLISH, deliveries are not replies: a row subscribing to '+' may see other clients' traffic.
+     * Returns true if the connection ended (decided by the event: the client's closed flag is set just after it).
+     */
+    private static boolean collectUntil(TestClient c, Row row, int count, Duration wait, List<byte[]> replies)
+            throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (replies.size() < count) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) return;
+            if (left <= 0) return false;
             TestClient.Event e = c.next(Duration.ofNanos(left));
-            if (e == null) return;
+            if (e == null) return false;
             switch (e) {
-                case TestClient.Event.Received r -> replies.add(Encoder.encode(r.packet()));
+                case TestClient.Event.Received r -> {
+                    if (!(r.packet() instanceof Packet.Publish) || row.expectsPublish()) replies.add(Encoder.encode(r.packet()));
+                }
                 case TestClient.Event.Malformed m -> replies.add(m.bytes());
                 case TestClient.Event.Closed closed -> {
-                    return;
+                    return true;
                 }
             }
+        }
+        return false;
+    }
+
+    private static void disconnect(TestClient c) {
+        try {
+            c.send(new Packet.Disconnect());
+        } catch (IOException e) {
+            // closed meanwhile: nothing left to end
         }
     }
 
     private void connect(TestClient c, String clientId) throws IOException, InterruptedException, SetupException {
-        c.send(Packet.Connect.of(clientId, true, 60));
+        Packet.Connect connect = Packet.Connect.of(clientId, true, 60);
+        if (config.username() != null) connect = connect.withCredentials(config.username(), config.password());
+        c.send(connect);
         Packet p = c.receive(timeout);
-        if (!(p instanceof Packet.ConnAck a) || a.returnCode() != 0)
-            throw new SetupException("a valid CONNECT was not accepted: " + (p == null ? "no CONNACK" : p));
+        if (p == null) throw new IOException("no CONNACK for a valid CONNECT within " + timeout.toMillis() + " ms");
+        if (!(p instanceof Packet.ConnAck a)) throw new IOException("a valid CONNECT was answered with " + p);
+        if (a.returnCode() != 0) throw new SetupException("the server refused the valid CONNECT the row needs: " + p);
     }
 
     private static String describe(List<byte[]> replies, Terminal end, String stillOpen) {

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,6 +47,17 @@ public final class MalformedTable {
 
         public boolean allows(Terminal t) {
             return expect.stream().anyMatch(o -> o.terminal() == t);
+        }
+
+        /** True if an outcome has a PUBLISH among its replies. */
+        public boolean expectsPublish() {
+            return expect.stream().anyMatch(o -> o.replies().stream().anyMatch(r -> r[0] >= 0 && r[0] >> 4 == 3));
+        }
+
+        /** True if an outcome is a CONNACK accepting the row's own CONNECT (which carries no credentials). */
+        public boolean acceptsOwnConnect() {
+            return after == After.NOTHING && expect.stream().anyMatch(o -> !o.replies().isEmpty()
+                    && Arrays.equals(o.replies().get(0), new int[] {0x20, 0x02, 0x00, 0x00}));
         }
     }
 

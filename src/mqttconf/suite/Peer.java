@@ -43,6 +43,7 @@ public final class Peer implements AutoCloseable {
     private final TestClient client;
     private final Deque<Publish> inbox = new ArrayDeque<>();
     private final Set<Integer> awaitingPubRel = new HashSet<>();
+    private final List<Packet> unclaimed = new ArrayList<>();
     private boolean autoAck = true;
     private int lastPacketId;
     private Event closed;
@@ -204,9 +205,18 @@ public final class Peer implements AutoCloseable {
             if (p instanceof Publish pub) acknowledge(pub);
             if (type.isInstance(p) && match.test(type.cast(p))) return type.cast(p);
             if (p instanceof Publish pub) inbox.add(pub);
-            else if (!(p instanceof PubRel rel && autoAck && awaitingPubRel.remove(rel.packetId()) && completed(rel)))
+            else if (!(p instanceof PubRel rel && autoAck && awaitingPubRel.remove(rel.packetId()) && completed(rel))) {
                 others.add(p);
+                unclaimed.add(p);
+            }
         }
+    }
+
+    /** Takes the packets other than PUBLISH that arrived while waiting for something else. */
+    public List<Packet> unclaimed() {
+        List<Packet> all = List.copyOf(unclaimed);
+        unclaimed.clear();
+        return all;
     }
 
     /** The next packet, or null when none came within {@code wait} or the connection ended. */

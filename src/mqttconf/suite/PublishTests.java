@@ -17,7 +17,8 @@ final class PublishTests {
         return List.of(
                 // QoS 0 delivered once at QoS 0, DUP 0, RETAIN 0; nothing else is allowed.
                 TestCase.must("publish.qos0-round-trip",
-                        List.of("MQTT-4.3.1-1", "MQTT-3.3.1-2", "MQTT-3.3.1-9", "MQTT-3.8.4-6"),
+                        List.of("MQTT-4.3.1-1", "MQTT-3.3.1-2", "MQTT-3.3.1-9", "MQTT-3.8.4-6", "MQTT-2.3.1-5",
+                                "MQTT-3.3.2-3"),
                         "a QoS 0 PUBLISH reaches a subscriber at QoS 0 with DUP 0 and RETAIN 0",
                         ctx -> roundTrip(ctx, 0)),
                 // QoS 1: PUBACK to the publisher; delivery at min(1, granted), DUP 0, RETAIN 0, non-zero id.

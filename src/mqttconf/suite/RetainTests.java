@@ -1,5 +1,7 @@
 package mqttconf.suite;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import mqttconf.codec.Packet.Publish;
@@ -18,7 +20,87 @@ final class RetainTests {
                 TestCase.must("retain.set-and-clear",
                         List.of("MQTT-3.3.1-5", "MQTT-3.3.1-6", "MQTT-3.3.1-8", "MQTT-3.3.1-10", "MQTT-3.3.1-11"),
                         "retained messages reach new subscribers with RETAIN 1; an empty retained message removes them",
-                        RetainTests::setAndClear));
+                        RetainTests::setAndClear),
+                // The stored QoS goes with the retained message: a new QoS 2 subscription gets it at that QoS.
+                TestCase.must("retain.qos-stored", List.of("MQTT-3.3.1-5", "MQTT-3.8.4-6"),
+                        "retained QoS 1 and QoS 2 messages reach a new QoS 2 subscription at their own QoS",
+                        RetainTests::qosStored),
+                // Only the last retained message of each matching topic is sent to a new subscription.
+                TestCase.must("retain.last-message-per-topic", List.of("MQTT-3.3.1-6", "MQTT-3.3.1-5"),
+                        "a new wildcard subscription gets the last retained message of each matching topic, once",
+                        RetainTests::lastPerTopic),
+                // A retained QoS 0 message MUST discard the one retained before; keeping the new one is a SHOULD.
+                TestCase.must("retain.qos0-replaces-retained", List.of("MQTT-3.3.1-7"),
+                        "a retained QoS 0 message discards the previous retained message (storing it is recommended)",
+                        RetainTests::qos0Replaces),
+                // RETAIN 0 neither stores nor removes nor replaces the retained message.
+                TestCase.must("retain.non-retained-leaves-retained", List.of("MQTT-3.3.1-12"),
+                        "a PUBLISH with RETAIN 0 leaves the topic's retained message as it was",
+                        RetainTests::nonRetainedLeaves));
+    }
+
+    private static void qosStored(Context ctx) throws Exception {
+        Peer pub = ctx.connect("pub");
+        for (int q = 1; q <= 2; q++) pub.publishRetained(ctx.topic("q" + q), "qos " + q, q);
+        Peer sub = ctx.connect("sub");
+        int granted = sub.subscribe(ctx.topic("+"), 2);
+        for (int q = 1; q <= 2; q++) {
+            Publish r = sub.expectPublish(ctx.topic("q" + q));
+            int want = Math.min(q, granted);
+            ctx.require(r.qos() == want && r.retain(), "the retained message at QoS " + want + " = min(stored QoS "
+                    + q + ", granted " + granted + "), RETAIN 1 [MQTT-3.3.1-5] [MQTT-3.8.4-6]", r);
+        }
+    }
+
+    private static void lastPerTopic(Context ctx) throws Exception {
+        String a = ctx.topic("a");
+        String b = ctx.topic("b");
+        Peer pub = ctx.connect("pub");
+        pub.publishRetained(a, "a1", 1);
+        pub.publishRetained(a, "a2", 1);
+        pub.publishRetained(b, "b1", 1);
+        Peer sub = ctx.connect("sub");
+        sub.subscribe(ctx.topic("+"), 1);
+        List<Publish> got = new ArrayList<>(List.of(sub.expectPublish(a), sub.expectPublish(b)));
+        got.addAll(sub.settle());
+        List<String> payloads = got.stream().map(p -> p.topic().substring(p.topic().length() - 1) + "="
+                + new String(p.payload(), StandardCharsets.UTF_8)).sorted().toList();
+        ctx.require(payloads.equals(List.of("a=a2", "b=b1")), "exactly the last retained message of each topic: "
+                + "[a=a2, b=b1] [MQTT-3.3.1-6]", payloads);
+    }
+
+    private static void qos0Replaces(Context ctx) throws Exception {
+        String topic = ctx.topic("x");
+        Peer pub = ctx.connect("pub");
+        pub.publishRetained(topic, "old at QoS 1", 1);
+        pub.publishRetained(topic, "new at QoS 0", 0);
+        pub.settle();
+        String sentinel = ctx.topic("sentinel");
+        pub.publishRetained(sentinel, "sentinel", 1);
+        Peer late = ctx.connect("late");
+        late.subscribe(ctx.topic("+"), 1);
+        late.expectPublish(sentinel);
+        List<String> got = late.settle().stream().filter(p -> p.topic().equals(topic))
+                .map(p -> new String(p.payload(), StandardCharsets.UTF_8)).toList();
+        ctx.require(!got.contains("old at QoS 1"), "the retained message discarded by a retained QoS 0 message "
+                + "[MQTT-3.3.1-7]", got);
+        ctx.observe("retained QoS 0 message " + (got.contains("new at QoS 0") ? "stored" : "not stored (allowed)"));
+    }
+
+    private static void nonRetainedLeaves(Context ctx) throws Exception {
+        String topic = ctx.topic("x");
+        Peer pub = ctx.connect("pub");
+        pub.publishRetained(topic, "retained", 1);
+        pub.publish(topic, "not retained", 1);
+        pub.publish(topic, "not retained, QoS 0", 0);
+        pub.settle();
+        Peer sub = ctx.connect("sub");
+        sub.subscribe(topic, 1);
+        List<Publish> got = new ArrayList<>(List.of(sub.expectPublish(topic)));
+        got.addAll(sub.settle());
+        List<String> payloads = got.stream().map(p -> new String(p.payload(), StandardCharsets.UTF_8)).toList();
+        ctx.require(payloads.equals(List.of("retained")) && got.get(0).retain(), "only the retained message, "
+                + "RETAIN 1: RETAIN 0 publications neither store nor replace [MQTT-3.3.1-12]", got);
     }
 
     private static void setAndClear(Context ctx) throws Exception {

@@ -67,7 +67,7 @@ public final class Runner {
 
     /** How long one test may take at most: many steps plus the longest keep alive wait. */
     Duration budget() {
-        return config.timeout().multipliedBy(10).plusSeconds(3L * config.keepAliveSeconds() + 5);
+        return config.timeout().multipliedBy(10).plusSeconds(5L * config.keepAliveSeconds() + 15);
     }
 
     private Result runOne(TestCase test, int index, Cleanup cleanup) throws InterruptedException {

@@ -2,6 +2,9 @@ package mqttconf.suite;
 
 import java.util.List;
 
+import mqttconf.codec.Packet.PubComp;
+import mqttconf.codec.Packet.PubRec;
+import mqttconf.codec.Packet.PubRel;
 import mqttconf.codec.Packet.Publish;
 
 /** Sessions (3.1.2.4, 3.2.2, 4.4): what a server keeps for a client that connected with cleanSession 0. */
@@ -14,7 +17,8 @@ final class SessionTests {
                 // QoS 1 and 2 messages for an offline persistent session MUST be stored and delivered on return,
                 // with session present 1; a new session has session present 0.
                 TestCase.must("session.offline-qos1-qos2-queued",
-                        List.of("MQTT-3.1.2-5", "MQTT-3.1.2-4", "MQTT-3.2.2-2", "MQTT-3.2.2-3"),
+                        List.of("MQTT-3.1.2-5", "MQTT-3.1.2-4", "MQTT-3.2.2-2", "MQTT-3.2.2-3", "MQTT-3.1.3-2",
+                                "MQTT-4.1.0-1", "MQTT-4.5.0-1"),
                         "QoS 1 and 2 messages published while a cleanSession 0 client is away are delivered when it returns",
                         ctx -> offline(ctx, false)),
                 // Storing QoS 0 messages for an offline client is allowed, not required.
@@ -24,7 +28,27 @@ final class SessionTests {
                 // Unacknowledged QoS 1/2 PUBLISHes MUST be re-sent on reconnect with their original ids and DUP 1.
                 TestCase.must("session.redelivery-on-reconnect", List.of("MQTT-4.4.0-1", "MQTT-3.3.1-1", "MQTT-3.2.2-2"),
                         "unacknowledged QoS 1 and 2 deliveries are re-sent with the same packet ids and DUP 1 after reconnecting",
-                        SessionTests::redelivery));
+                        SessionTests::redelivery),
+                // A QoS 2 delivery whose PUBREC was received: on reconnect its PUBREL is re-sent, not the PUBLISH.
+                TestCase.must("session.pubrel-resent-on-reconnect", List.of("MQTT-4.4.0-1", "MQTT-4.3.3-1"),
+                        "a PUBREL not yet completed by PUBCOMP is re-sent with its packet id after reconnecting",
+                        SessionTests::pubrelResent),
+                // cleanSession 1 discards the stored session (subscriptions included) and its own session ends
+                // with the connection: a later cleanSession 0 connection finds nothing.
+                TestCase.must("session.clean-session-discards-state",
+                        List.of("MQTT-3.1.2-6", "MQTT-3.1.4-3", "MQTT-3.2.2-1", "MQTT-3.2.2-3"),
+                        "connecting with cleanSession 1 discards the previous session; that session ends with its connection",
+                        SessionTests::cleanDiscards),
+                // A second connection with the same client id makes the server close the first one; the
+                // session goes on with the new connection.
+                TestCase.must("session.takeover-closes-existing-connection",
+                        List.of("MQTT-3.1.4-2", "MQTT-3.2.2-2", "MQTT-3.1.3-2"),
+                        "a CONNECT with the client id of a connected client disconnects that client",
+                        SessionTests::takeover),
+                // Retained messages are not session state: ending the publisher's session keeps them.
+                TestCase.must("session.retained-outlive-session", List.of("MQTT-3.1.2-7"),
+                        "a retained message stays when the session of the client that published it ends",
+                        SessionTests::retainedOutlive));
     }
 
     private static void offline(Context ctx, boolean qos0) throws Exception {
@@ -48,6 +72,83 @@ final class SessionTests {
             ctx.observe("queues QoS 0 messages for offline clients: " + (queued ? "yes" : "no"));
         }
         back.disconnect();
+    }
+
+    private static void pubrelResent(Context ctx) throws Exception {
+        String topic = ctx.topic("q2");
+        Peer sub = ctx.connect("sub", false, c -> c);
+        int granted = sub.subscribe(topic, 2);
+        if (granted < 2) throw new TestSkipped("the server granted QoS " + granted + " for a QoS 2 subscription");
+        sub.manualAcks();
+        ctx.connect("pub").publish(topic, "qos 2", 2);
+        Publish first = sub.expectPublish(topic);
+        int id = first.packetId();
+        sub.send(new PubRec(id));
+        sub.expect(PubRel.class, r -> r.packetId() == id, "PUBREL with packet id " + id + " after PUBREC [MQTT-4.3.3-1]");
+        sub.close();
+        Peer back = ctx.connect("sub", false, c -> c).manualAcks();
+        ctx.require(back.connAck().sessionPresent(), "session present 1 when resuming a stored session [MQTT-3.2.2-2]",
+                back.connAck());
+        back.expect(PubRel.class, r -> r.packetId() == id,
+                "the PUBREL with packet id " + id + " re-sent after reconnecting [MQTT-4.4.0-1]");
+        back.send(new PubComp(id));
+        List<Publish> again = back.settle().stream().filter(p -> p.topic().equals(topic)).toList();
+        ctx.require(again.isEmpty(), "no PUBLISH re-sent once its PUBREC was received [MQTT-4.3.3-1]", again);
+        back.disconnect();
+    }
+
+    private static void cleanDiscards(Context ctx) throws Exception {
+        String topic = ctx.topic("x");
+        String marker = ctx.topic("marker");
+        Peer first = ctx.connect("sub", false, c -> c);
+        first.subscribe(topic, 1);
+        first.disconnect();
+        Peer clean = ctx.connect("sub");
+        clean.subscribe(marker, 1);
+        Peer pub = ctx.connect("pub");
+        pub.publish(topic, "to a discarded subscription", 1);
+        pub.publish(marker, "marker", 1);
+        clean.expectPublish(marker);
+        List<Publish> stale = clean.settle().stream().filter(p -> p.topic().equals(topic)).toList();
+        ctx.require(stale.isEmpty(), "no delivery for a subscription of the discarded session [MQTT-3.1.2-6]", stale);
+        clean.disconnect();
+        Peer later = ctx.connect("sub", false, c -> c);
+        ctx.require(!later.connAck().sessionPresent(), "session present 0: the cleanSession 1 session ended with its "
+                + "connection [MQTT-3.1.2-6] [MQTT-3.2.2-3]", later.connAck());
+        later.subscribe(marker, 1);
+        pub.publish(topic, "still no subscription", 1);
+        pub.publish(marker, "marker", 1);
+        later.expectPublish(marker);
+        stale = later.settle().stream().filter(p -> p.topic().equals(topic)).toList();
+        ctx.require(stale.isEmpty(), "no delivery for a subscription of a session that ended [MQTT-3.1.2-6]", stale);
+        later.disconnect();
+    }
+
+    private static void takeover(Context ctx) throws Exception {
+        String topic = ctx.topic("x");
+        Peer first = ctx.connect("client", false, c -> c);
+        first.subscribe(topic, 1);
+        Peer second = ctx.connect("client", false, c -> c);
+        ctx.require(first.awaitClosed(ctx.timeout()), "the server disconnects the existing client with the same "
+                + "client id [MQTT-3.1.4-2]", "the first connection still open after " + Runner.seconds(ctx.timeout()));
+        ctx.require(second.connAck().sessionPresent(), "session present 1: the session of the first connection "
+                + "is stored for the client id [MQTT-3.2.2-2]", second.connAck());
+        ctx.connect("pub").publish(topic, "to the new connection", 1);
+        second.expectPublish(topic);
+        second.disconnect();
+    }
+
+    private static void retainedOutlive(Context ctx) throws Exception {
+        String topic = ctx.topic("r");
+        Peer pub = ctx.connect("pub", false, c -> c);
+        pub.publishRetained(topic, "outlives the session", 1);
+        pub.disconnect();
+        ctx.connect("pub").disconnect();
+        Peer sub = ctx.connect("sub");
+        sub.subscribe(topic, 1);
+        Publish r = sub.expectPublish(p -> p.topic().equals(topic),
+                "the retained message after its publisher's session ended [MQTT-3.1.2-7]");
+        ctx.require(r.retain(), "RETAIN 1 for a retained message sent for a new subscription [MQTT-3.3.1-8]", r);
     }
 
     private static void redelivery(Context ctx) throws Exception {

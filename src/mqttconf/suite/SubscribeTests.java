@@ -3,9 +3,15 @@ package mqttconf.suite;
 import java.util.ArrayList;
 import java.util.List;
 
+import mqttconf.codec.Packet;
+import mqttconf.codec.Packet.PubAck;
+import mqttconf.codec.Packet.PubComp;
+import mqttconf.codec.Packet.PubRec;
+import mqttconf.codec.Packet.PubRel;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.SubAck;
 import mqttconf.codec.Packet.Subscription;
+import mqttconf.codec.Packet.UnsubAck;
 
 /** Chapters 3.8 to 3.11: SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK, and overlapping subscriptions (3.3.5). */
 final class SubscribeTests {
@@ -31,6 +37,21 @@ final class SubscribeTests {
                 TestCase.must("subscribe.unsubscribe-unknown-filter", List.of("MQTT-3.10.4-5"),
                         "UNSUBSCRIBE of a filter never subscribed is still answered with UNSUBACK",
                         ctx -> ctx.connect("client").unsubscribe(ctx.topic("never"))),
+                // Filters are compared character by character: a filter that merely overlaps, or differs in
+                // case, removes nothing.
+                TestCase.must("subscribe.unsubscribe-compares-characters", List.of("MQTT-3.10.4-1", "MQTT-3.10.4-5"),
+                        "UNSUBSCRIBE removes only the subscription whose filter is identical, character by character",
+                        SubscribeTests::unsubscribeExact),
+                // Several filters in one UNSUBSCRIBE: each is removed, and one UNSUBACK answers them all.
+                TestCase.must("subscribe.unsubscribe-several-filters", List.of("MQTT-3.10.4-6", "MQTT-3.10.4-2"),
+                        "an UNSUBSCRIBE with two filters removes both and gets exactly one UNSUBACK",
+                        SubscribeTests::unsubscribeSeveral),
+                // Deliveries already started when the subscription goes MUST still complete: PUBREL after our
+                // PUBREC, and after reconnecting the unacknowledged QoS 1 PUBLISH and the PUBREL are re-sent.
+                TestCase.must("subscribe.unsubscribe-completes-inflight",
+                        List.of("MQTT-3.10.4-3", "MQTT-4.4.0-1", "MQTT-4.3.3-1"),
+                        "QoS 1 and 2 deliveries in flight when UNSUBSCRIBE arrives are still completed",
+                        SubscribeTests::unsubscribeInflight),
                 // A server may refuse a subscription with 0x80; which filters it refuses is its policy.
                 TestCase.may("subscribe.failure-return-code", List.of("MQTT-3.8.4-5", "MQTT-3.9.3-2"),
                         "a subscription the server does not allow (--nosubscribe-filter) is answered with return code 0x80",
@@ -77,6 +98,71 @@ final class SubscribeTests {
         sub.expectPublish(marker);
         List<Publish> late = sub.settle().stream().filter(p -> p.topic().equals(topic)).toList();
         ctx.require(late.isEmpty(), "no delivery on " + topic + " after UNSUBACK [MQTT-3.10.4-2]", late);
+    }
+
+    private static void unsubscribeExact(Context ctx) throws Exception {
+        String filter = ctx.topic("a/+");
+        String topic = ctx.topic("a/x");
+        Peer sub = ctx.connect("sub");
+        sub.subscribe(filter, 1);
+        sub.unsubscribe(ctx.topic("a/#"), ctx.topic("A/+"), topic, filter + "/");
+        Peer pub = ctx.connect("pub");
+        pub.publish(topic, "still subscribed", 1);
+        sub.expectPublish(p -> p.topic().equals(topic), "PUBLISH on " + topic + ": no UNSUBSCRIBE filter was "
+                + "identical to " + filter + " [MQTT-3.10.4-1]");
+        sub.unsubscribe(filter);
+        pub.publish(topic, "unsubscribed", 1);
+        String marker = ctx.topic("marker");
+        sub.subscribe(marker, 1);
+        pub.publish(marker, "marker", 1);
+        sub.expectPublish(marker);
+        List<Publish> late = sub.settle().stream().filter(p -> p.topic().equals(topic)).toList();
+        ctx.require(late.isEmpty(), "no delivery after unsubscribing the identical filter [MQTT-3.10.4-1]", late);
+    }
+
+    private static void unsubscribeSeveral(Context ctx) throws Exception {
+        List<String> topics = List.of(ctx.topic("1"), ctx.topic("2"), ctx.topic("3"));
+        Peer sub = ctx.connect("sub");
+        for (String t : topics) sub.subscribe(t, 1);
+        sub.unsubscribe(topics.get(0), topics.get(1));
+        Peer pub = ctx.connect("pub");
+        for (String t : topics) pub.publish(t, "after", 1);
+        sub.expectPublish(topics.get(2));
+        List<Publish> late = sub.settle().stream().filter(p -> !p.topic().equals(topics.get(2))).toList();
+        ctx.require(late.isEmpty(), "no delivery on either unsubscribed filter [MQTT-3.10.4-6]", late);
+        List<Packet> extra = sub.unclaimed().stream().filter(p -> p instanceof UnsubAck).toList();
+        ctx.require(extra.isEmpty(), "one UNSUBACK for an UNSUBSCRIBE with two filters [MQTT-3.10.4-6]", extra);
+    }
+
+    private static void unsubscribeInflight(Context ctx) throws Exception {
+        String q1 = ctx.topic("q1");
+        String q2 = ctx.topic("q2");
+        Peer sub = ctx.connect("sub", false, c -> c);
+        if (sub.subscribe(q1, 1) < 1 || sub.subscribe(q2, 2) < 2) {
+            throw new TestSkipped("the server granted less than QoS 1 and 2");
+        }
+        sub.manualAcks();
+        Peer pub = ctx.connect("pub");
+        pub.publish(q1, "qos 1", 1);
+        pub.publish(q2, "qos 2", 2);
+        Publish m1 = sub.expectPublish(q1);
+        Publish m2 = sub.expectPublish(q2);
+        sub.unsubscribe(q1, q2);
+        sub.send(new PubRec(m2.packetId()));
+        sub.expect(PubRel.class, r -> r.packetId() == m2.packetId(), "PUBREL with packet id " + m2.packetId()
+                + " for a delivery started before UNSUBSCRIBE [MQTT-3.10.4-3]");
+        sub.close();
+        Peer back = ctx.connect("sub", false, c -> c).manualAcks();
+        // PUBREL first: a PUBLISH arriving meanwhile waits in the inbox, while the reverse would drop the PUBREL.
+        back.expect(PubRel.class, r -> r.packetId() == m2.packetId(), "the PUBREL with packet id " + m2.packetId()
+                + " re-sent after reconnecting [MQTT-3.10.4-3] [MQTT-4.4.0-1]");
+        back.send(new PubComp(m2.packetId()));
+        Publish again = back.expectPublish(p -> p.topic().equals(q1), "the unacknowledged QoS 1 PUBLISH re-sent "
+                + "after reconnecting, though its subscription is gone [MQTT-3.10.4-3] [MQTT-4.4.0-1]");
+        ctx.require(again.packetId() == m1.packetId() && again.dup(), "the original packet id " + m1.packetId()
+                + " and DUP 1 [MQTT-4.4.0-1]", again);
+        back.send(new PubAck(again.packetId()));
+        back.disconnect();
     }
 
     private static void failure(Context ctx) throws Exception {

@@ -18,6 +18,9 @@ public final class Suite {
         all.addAll(RetainTests.all());
         all.addAll(SubscribeTests.all());
         all.addAll(TopicTests.all());
+        all.addAll(SubAckTests.all());
+        all.addAll(QosTests.all());
+        all.addAll(MalformedTests.all());
         all.addAll(WebSocketTests.all());
         return List.copyOf(all);
     }

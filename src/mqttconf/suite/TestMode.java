@@ -47,6 +47,8 @@ public final class TestMode implements Mode {
 
                 selection
                   --list                     list the selected tests with their statement ids; run nothing
+                  --coverage                 for each server statement, the selected tests checking it, and
+                                             the totals covered / observable / all; run nothing
                   --only PATTERN             run only tests whose name matches (repeatable; * and ? glob,
                                              otherwise any part of the name)
                   --skip PATTERN             leave out tests whose name matches (repeatable)
@@ -80,7 +82,7 @@ public final class TestMode implements Mode {
 
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) {
-        Args a = new Args.Parser().flag("list").option("only").option("skip").option("statement").option("section")
+        Args a = new Args.Parser().flag("list").flag("coverage").option("only").option("skip").option("statement").option("section")
                 .option("username").option("password").option("client-id-prefix").option("topic-prefix")
                 .option("timeout").option("parallel").option("keepalive-seconds").option("nosubscribe-filter")
                 .flag("tls").option("cafile").option("cert").option("key").flag("insecure")
@@ -90,6 +92,10 @@ public final class TestMode implements Mode {
         if (tests.isEmpty()) throw new UsageException("no test matches the selection (see --list)");
         if (a.has("list")) {
             list(tests, out);
+            return Exit.OK;
+        }
+        if (a.has("coverage")) {
+            out.print(new SuiteCoverage(tests).text());
             return Exit.OK;
         }
         if (a.positional().size() > 1) throw new UsageException("unexpected argument '" + a.positional().get(1) + "'");

@@ -1,7 +1,9 @@
 package mqttconf.suite;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.SubAck;
@@ -18,7 +20,86 @@ final class TopicTests {
                 // PUBLISHes to $ topics (then nothing can be checked: SKIP).
                 TestCase.must("topics.dollar-not-matched-by-wildcards", List.of("MQTT-4.7.2-1"),
                         "subscriptions '#' and '+/...' do not receive messages on topics beginning with '$'",
-                        TopicTests::dollarTopics));
+                        TopicTests::dollarTopics),
+                // Matching per 4.7: '#' includes the parent level, '+' one whole level (empty ones too), empty
+                // levels and a leading '/' are levels like any other.
+                TestCase.must("topics.wildcard-and-empty-level-matching",
+                        List.of("MQTT-4.7.1-2", "MQTT-4.7.1-3", "MQTT-3.3.2-3", "MQTT-4.5.0-1", "MQTT-4.7.3-1"),
+                        "each filter receives exactly the topics that match it under the rules of 4.7",
+                        TopicTests::matching),
+                // No normalisation: Unicode forms, case and U+FEFF all make different topics.
+                TestCase.must("topics.no-normalisation", List.of("MQTT-4.7.3-4", "MQTT-1.5.3-3"),
+                        "topics differing only in Unicode normal form, case or a U+FEFF do not match each other's filters",
+                        TopicTests::noNormalisation),
+                // The longest topic a string can hold is a topic like any other.
+                TestCase.must("topics.65535-byte-topic", List.of("MQTT-4.7.3-3", "MQTT-3.3.2-3"),
+                        "a subscription to a 65535-byte topic receives a message published to it",
+                        TopicTests::longTopic));
+    }
+
+    private static void matching(Context ctx) throws Exception {
+        String b = ctx.topic("m");
+        String lead = "/" + b + "/lead";
+        List<String> topics = List.of(b, b + "/", b + "/a", b + "/a/x", b + "//x", b + "/a/b/c", lead);
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put(b + "/#", List.of(b, b + "/", b + "/a", b + "/a/x", b + "//x", b + "/a/b/c"));
+        expected.put(b + "/+", List.of(b + "/", b + "/a"));
+        expected.put(b + "/+/x", List.of(b + "/a/x", b + "//x"));
+        expected.put(b + "//x", List.of(b + "//x"));
+        expected.put(b + "/+/+/+", List.of(b + "/a/b/c"));
+        expected.put("+" + lead, List.of(lead));
+        expected.put(lead, List.of(lead));
+        Map<String, Peer> subs = new LinkedHashMap<>();
+        int n = 0;
+        for (String filter : expected.keySet()) {
+            Peer sub = ctx.connect("sub" + n++);
+            int rc = sub.subscribeAll(List.of(new Subscription(filter, 1))).returnCodes().get(0);
+            if (rc == SubAck.FAILURE) ctx.observe("refuses the filter " + filter + " (0x80)");
+            else subs.put(filter, sub);
+        }
+        if (subs.isEmpty()) throw new TestSkipped("the server refused every filter");
+        Peer pub = ctx.connect("pub");
+        for (String t : topics) pub.publish(t, t, 1);
+        for (var e : subs.entrySet()) {
+            Peer sub = e.getValue();
+            List<String> got = new ArrayList<>();
+            for (String t : expected.get(e.getKey())) {
+                got.add(sub.expectPublish(p -> p.topic().equals(t), "PUBLISH on '" + t + "' through filter '"
+                        + e.getKey() + "' [MQTT-4.7.1-2] [MQTT-4.7.1-3]").topic());
+            }
+            for (Publish p : sub.settle()) got.add(p.topic());
+            ctx.require(got.equals(expected.get(e.getKey())), "filter '" + e.getKey() + "' receives exactly "
+                    + expected.get(e.getKey()) + " [MQTT-3.3.2-3]", got);
+        }
+    }
+
+    private static void noNormalisation(Context ctx) throws Exception {
+        String nfc = ctx.topic("\u00e9");
+        String nfd = ctx.topic("e\u0301");
+        String upper = ctx.topic("Case");
+        String bom = ctx.topic("\ufeffa");
+        Peer sub = ctx.connect("sub");
+        for (String f : List.of(nfc, upper, bom)) sub.subscribe(f, 1);
+        Peer pub = ctx.connect("pub");
+        for (String t : List.of(nfd, ctx.topic("case"), ctx.topic("CASE"), ctx.topic("a"), nfc, upper, bom)) {
+            pub.publish(t, t, 1);
+        }
+        List<String> got = new ArrayList<>();
+        for (String t : List.of(nfc, upper, bom)) got.add(sub.expectPublish(t).topic());
+        for (Publish p : sub.settle()) got.add(p.topic());
+        ctx.require(got.equals(List.of(nfc, upper, bom)), "exactly the three topics identical to the filters, "
+                + "unchanged [MQTT-4.7.3-4] [MQTT-1.5.3-3]", got);
+    }
+
+    private static void longTopic(Context ctx) throws Exception {
+        String base = ctx.topic("");
+        String topic = base + "x".repeat(65535 - base.length());
+        Peer sub = ctx.connect("sub");
+        sub.subscribe(topic, 1);
+        Peer pub = ctx.connect("pub");
+        pub.publish(topic, "long", 1);
+        Publish got = sub.expectPublish(p -> p.topic().equals(topic), "PUBLISH on the 65535-byte topic [MQTT-4.7.3-3]");
+        ctx.require(got.topic().length() == 65535, "the topic name unchanged", got.topic().length() + " bytes");
     }
 
     private static void dollarTopics(Context ctx) throws Exception {

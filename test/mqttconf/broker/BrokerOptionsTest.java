@@ -2,7 +2,6 @@ package mqttconf.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -36,14 +36,17 @@ class BrokerOptionsTest {
     void flagsSetEverySetting() {
         BrokerOptions.Parsed p = BrokerOptions.parse(List.of("--port", "1884", "--bind=0.0.0.0",
                 "--publish-on-pubrel", "false", "--overlapping-single", "False", "--drop-qos0", "false",
-                "--zero-length-clientids", "false", "--max-packet-size", "1000", "-v", "--coverage-file", "c.tsv"));
+                "--zero-length-clientids", "false", "--max-packet-size", "1000", "-v", "--coverage-file", "c.tsv",
+                "--coverage-file", "c.html", "--strict", "--ack-timeout", "3"));
         BrokerConfig c = p.config();
         assertEquals(1884, c.port());
         assertEquals("0.0.0.0", c.bind());
         assertFalse(c.publishOnPubrel() || c.overlappingSingle() || c.dropQos0() || c.zeroLengthClientIds());
         assertEquals(1000, c.maxPacketSize());
         assertTrue(c.verbose());
-        assertEquals(Path.of("c.tsv"), p.coverageFile());
+        assertEquals(List.of(Path.of("c.tsv"), Path.of("c.html")), p.coverageFiles());
+        assertTrue(c.strict());
+        assertEquals(Duration.ofSeconds(3), c.ackTimeout());
     }
 
     @Test
@@ -66,7 +69,7 @@ class BrokerOptionsTest {
         assertTrue(c.overlappingSingle(), "untouched settings keep their default");
         assertEquals(4096, c.maxPacketSize());
         assertTrue(c.verbose());
-        assertNull(p.coverageFile());
+        assertEquals(List.of(), p.coverageFiles());
     }
 
     @Test
@@ -77,7 +80,7 @@ class BrokerOptionsTest {
         assertTrue(e.getMessage().contains("line 2: allow_anonymous is not a setting"), e.getMessage());
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--drop-qos0", "yes")));
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--port", "70000")));
-        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--coverage-file", "out.html")));
+        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--coverage-file", "out.pdf")));
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("-c", dir.resolve("missing").toString())));
     }
 
@@ -98,7 +101,7 @@ class BrokerOptionsTest {
         assertTrue(bad.err().contains("unknown option --colour"), bad.err());
         String help = Run.main("broker", "--help").out();
         for (String flag : List.of("--port", "--bind", "--publish-on-pubrel", "--overlapping-single", "--drop-qos0",
-                "--zero-length-clientids", "--max-packet-size", "--verbose", "--config", "--coverage-file")) {
+                "--zero-length-clientids", "--max-packet-size", "--verbose", "--config", "--coverage-file", "--strict", "--ack-timeout")) {
             assertTrue(help.contains(flag), "help mentions " + flag);
         }
     }

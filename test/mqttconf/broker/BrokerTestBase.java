@@ -133,6 +133,36 @@ abstract class BrokerTestBase {
         assertTrue(c.awaitClosed(T), "connection should be closed: " + why);
     }
 
+    /** Every breach recorded so far, of every client. */
+    List<Breach> breaches() {
+        return broker.clients().breaches();
+    }
+
+    /** The statement ids of {@link #breaches()}, in order. */
+    List<String> breachIds() {
+        return breaches().stream().map(Breach::statementId).toList();
+    }
+
+    /** Waits (bounded by {@link #T}) for a breach of {@code id} and returns it; fails showing what was recorded. */
+    Breach awaitBreach(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + T.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Breach b : breaches()) if (b.statementId().equals(id)) return b;
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no breach of " + id + " within " + T + "; recorded: " + breaches());
+    }
+
+    /**
+     * DISCONNECT as a well-behaved client does it: send it, wait for the broker's half-close (it has handled the
+     * DISCONNECT by then), close the socket.
+     */
+    static void disconnect(TestClient c) throws Exception {
+        c.send(new Disconnect());
+        assertTrue(c.awaitClosed(T), "broker closes its side after DISCONNECT");
+        c.close();
+    }
+
     long exercised(String id) {
         return broker.coverage().exercisedCount(Statements.get(id));
     }

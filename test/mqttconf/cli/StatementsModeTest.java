@@ -24,7 +24,7 @@ class StatementsModeTest {
         assertEquals(Exit.OK, r.code());
         assertEquals("", r.err());
         String[] lines = r.outLines();
-        assertEquals("id\tsection\tapplies_to\tlevel\ttext", lines[0]);
+        assertEquals("id\tsection\tapplies_to\tlevel\ttext\tunobservable", lines[0]);
         assertEquals(33, lines.length - 1);
         assertTrue(Arrays.stream(lines).skip(1).allMatch(l -> l.split("\t")[2].equals("client")));
     }
@@ -44,7 +44,9 @@ class StatementsModeTest {
         assertEquals(141, rows.size());
         Statement s = Statements.get("MQTT-2.2.2-1");
         assertEquals(Map.of("id", s.id(), "section", "2.2.2", "applies_to", "both", "level", "MUST",
-                "text", s.text()), rows.get(s.index()));
+                "text", s.text(), "unobservable", ""), rows.get(s.index()));
+        assertEquals("no client can provoke a transient error",
+                ((Map<String, Object>) rows.get(Statements.get("MQTT-4.8.0-2").index())).get("unobservable"));
     }
 
     @Test

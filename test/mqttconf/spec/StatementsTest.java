@@ -91,6 +91,24 @@ class StatementsTest {
     }
 
     @Test
+    void unobservableGivesAReasonForServerStatementsOnly() {
+        List<String> unobservable = Statements.all().stream().filter(s -> !s.observable()).map(Statement::id).toList();
+        assertEquals(List.of("MQTT-3.2.2-6", "MQTT-3.3.5-2", "MQTT-4.8.0-2", "MQTT-7.0.0-1", "MQTT-7.0.0-2"), unobservable);
+        for (Statement s : Statements.all()) {
+            if (s.appliesTo() == AppliesTo.CLIENT) assertTrue(s.observable(), s.id());
+        }
+        assertEquals("no client can provoke a transient error", Statements.get("MQTT-4.8.0-2").unobservable());
+    }
+
+    @Test
+    void aReasonOnAClientStatementIsRejected() {
+        String text = Statements.HEADER + "\nMQTT-3.1.2-11\t3.1.2\tclient\tMUST\tx\tno reason\n";
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Statements.parse(new java.io.BufferedReader(new java.io.StringReader(text))));
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    }
+
+    @Test
     void chapterIsTheFirstNumberOfTheSection() {
         assertEquals(1, Statements.get("MQTT-1.5.3-1").chapter());
         assertEquals(4, Statements.get("MQTT-4.7.1-1").chapter());

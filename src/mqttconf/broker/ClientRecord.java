@@ -1,0 +1,78 @@
+package mqttconf.broker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import mqttconf.spec.Statement;
+import mqttconf.spec.Statements;
+
+/**
+ * What one client id did under observation: how often each client obligation was checked on its traffic, and
+ * the breaches. Written by the event loop, read by reports from any thread.
+ */
+public final class ClientRecord {
+    /** Breaches kept per client; more are counted but not stored, so a flood cannot exhaust memory. */
+    static final int MAX_KEPT = 200;
+
+    private final String clientId;
+    private final AtomicLongArray checked = new AtomicLongArray(Statements.size());
+    private final AtomicLongArray breached = new AtomicLongArray(Statements.size());
+    private final List<Breach> breaches = new ArrayList<>();
+    private long unnumbered;
+    private long connections;
+
+    ClientRecord(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    void checked(Statement s) {
+        checked.incrementAndGet(s.index());
+    }
+
+    synchronized void breach(Breach b) {
+        if (b.statement() != null) breached.incrementAndGet(b.statement().index());
+        else unnumbered++;
+        if (breaches.size() < MAX_KEPT) breaches.add(b);
+    }
+
+    synchronized void connected() {
+        connections++;
+    }
+
+    /** How often the broker checked this obligation on this client's traffic. */
+    public long checkedCount(Statement s) {
+        return checked.get(s.index());
+    }
+
+    /** How often the client broke it. */
+    public long breachedCount(Statement s) {
+        return breached.get(s.index());
+    }
+
+    /** Breaches of rules without a statement number (e.g. a packet type only a server sends). */
+    public synchronized long unnumberedCount() {
+        return unnumbered;
+    }
+
+    /** Accepted CONNECTs with this client id. */
+    public synchronized long connections() {
+        return connections;
+    }
+
+    /** The breaches in the order seen (the first {@value #MAX_KEPT}). */
+    public synchronized List<Breach> breaches() {
+        return List.copyOf(breaches);
+    }
+
+    /** Total breaches, kept or not. */
+    public synchronized long breachCount() {
+        long n = unnumbered;
+        for (int i = 0; i < breached.length(); i++) n += breached.get(i);
+        return n;
+    }
+}

@@ -1,0 +1,100 @@
+package bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A broker under test as a child process on a free loopback port. */
+final class BrokerProcess implements AutoCloseable {
+    /** Every child's pid goes here too, so that run.sh can kill them if this JVM dies. */
+    static final Path PIDS = Path.of("build/bench/pids");
+
+    final String name;
+    final int port;
+    private final Process process;
+    /** From process start to the first accepted connection. */
+    final double startupMillis;
+
+    private BrokerProcess(String name, int port, Process process, double startupMillis) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.startupMillis = startupMillis;
+    }
+
+    static BrokerProcess ours(String java) throws IOException {
+        int port = freePort();
+        return start("mqttconf", port, List.of(java, "-jar", "build/bench/mqttconf.jar", "broker", "--port", "" + port));
+    }
+
+    static BrokerProcess mosquitto(String binary) throws IOException {
+        int port = freePort();
+        Path conf = Path.of("build/bench/mosquitto-" + port + ".conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\n");
+        return start("mosquitto", port, List.of(binary, "-c", conf.toString()));
+    }
+
+    private static BrokerProcess start(String name, int port, List<String> command) throws IOException {
+        Path log = Path.of("build/bench/" + name + "-" + port + ".log");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Files.writeString(PIDS, p.pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        long deadline = t0 + 15_000_000_000L;
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 100);
+                return new BrokerProcess(name, port, p, (System.nanoTime() - t0) / 1e6);
+            } catch (IOException notYet) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    p.destroyForcibly();
+                    String out = Files.exists(log) ? Files.readString(log).strip() : "";
+                    throw new IOException(name + " did not accept connections on port " + port
+                            + (p.isAlive() ? " within 15 s" : " (exited)") + (out.isEmpty() ? "" : ": " + out.lines().findFirst().orElse("")));
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory in kB from /proc, or -1. */
+    long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")))
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(3, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

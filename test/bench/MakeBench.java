@@ -1,0 +1,243 @@
+package bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import mqttconf.bench.BenchConfig;
+import mqttconf.bench.BenchResult;
+import mqttconf.bench.LoadRun;
+
+/**
+ * {@code make bench}: our broker against mosquitto, the same scenarios alternating over several rounds, medians
+ * and ratios into build/bench.md. Run from the repository root by test/bench/run.sh.
+ * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per throughput run (default 3), MOSQUITTO (binary).
+ */
+public final class MakeBench {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static final int IDLE_CONNECTIONS = 10_000;
+
+    private final Report report = new Report();
+    private final int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
+    private final int seconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "3"));
+    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final String mosquittoBinary = System.getenv().getOrDefault("MOSQUITTO", "mosquitto");
+    private final List<BrokerProcess> brokers = new ArrayList<>();
+
+    /** A load scenario: name, publishers, subscribers, QoS, shared topic. */
+    private record Scenario(String name, int publishers, int subscribers, int qos, boolean shared) {
+    }
+
+    private static final List<Scenario> SCENARIOS = List.of(
+            new Scenario("1 -> 1 QoS 0", 1, 1, 0, true),
+            new Scenario("1 -> 1 QoS 1", 1, 1, 1, true),
+            new Scenario("1 -> 1 QoS 2", 1, 1, 2, true),
+            new Scenario("10 -> 1 fan-in QoS 0", 10, 1, 0, true),
+            new Scenario("1 -> 50 fan-out QoS 0", 1, 50, 0, true),
+            new Scenario("100 -> 100 own topics QoS 0", 100, 100, 0, false));
+
+    public static void main(String[] args) throws Exception {
+        long t0 = System.nanoTime();
+        Files.createDirectories(Path.of("build/bench"));
+        Files.writeString(BrokerProcess.PIDS, "");
+        MakeBench b = new MakeBench();
+        int code;
+        try {
+            code = b.run();
+        } finally {
+            b.brokers.forEach(BrokerProcess::close);
+        }
+        System.out.printf(Locale.ROOT, "make bench: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        System.exit(code);
+    }
+
+    private int run() throws Exception {
+        say("codec: PUBLISH with 32-byte payload, one thread");
+        report.add("codec", "PUBLISH decode", "packets/s", true, 5e6, Report.OURS, CodecBench.decodes(2));
+        report.add("codec", "PUBLISH encode", "packets/s", true, Double.NaN, Report.OURS, CodecBench.encodes(2));
+
+        boolean ours = startup();
+        BrokerProcess mosq = BrokerProcess.mosquitto(mosquittoBinary);
+        brokers.add(mosq);
+        BrokerProcess mine = ours ? BrokerProcess.ours(java) : null;
+        if (mine != null) brokers.add(mine);
+        say("brokers: " + (mine == null ? "" : "mqttconf on " + mine.port + ", ") + "mosquitto on " + mosq.port);
+
+        for (int r = 0; r < rounds; r++) {
+            for (Scenario s : SCENARIOS) {
+                for (BrokerProcess broker : order(r)) throughput(r, s, broker);
+            }
+        }
+        neutral();
+        latency();
+        try (BrokerProcess fresh = BrokerProcess.mosquitto(mosquittoBinary)) {
+            idle(fresh);
+        }
+        if (mine != null) {
+            try (BrokerProcess fresh = BrokerProcess.ours(java)) {
+                idle(fresh);
+            }
+        }
+        if (mine != null) suite(mine);
+
+        String md = report.markdown("# make bench: mqttconf broker vs mosquitto\n\n" + rounds + " rounds of "
+                + seconds + " s per throughput run, medians; 32-byte payloads; loopback; "
+                + Runtime.getRuntime().availableProcessors() + " CPUs; load from `mqttconf bench` in this JVM"
+                + " unless the group says mosquitto_pub/sub.");
+        Files.writeString(Path.of("build/bench.md"), md);
+        System.out.println();
+        System.out.print(md);
+        System.out.println("\nwritten to build/bench.md");
+        return 0;
+    }
+
+    /** Brokers in alternating order so that neither always runs first in a round. */
+    private List<BrokerProcess> order(int round) {
+        List<BrokerProcess> l = new ArrayList<>(brokers);
+        if (round % 2 == 1) Collections.reverse(l);
+        return l;
+    }
+
+    private boolean startup() throws IOException {
+        boolean ours = true;
+        for (int i = 0; i < 5; i++) {
+            try (BrokerProcess m = BrokerProcess.mosquitto(mosquittoBinary)) {
+                report.add("startup", "process start to accepting", "ms", false, 300, Report.MOSQUITTO, m.startupMillis);
+            }
+            if (!ours) continue;
+            try (BrokerProcess o = BrokerProcess.ours(java)) {
+                report.add("startup", "process start to accepting", "ms", false, 300, Report.OURS, o.startupMillis);
+            } catch (IOException e) {
+                say("our broker does not start, measuring mosquitto only: " + e.getMessage());
+                report.note("our broker did not start (" + e.getMessage() + "); mosquitto only");
+                ours = false;
+            }
+        }
+        report.add("startup", "jar size", "KB", false, 300, Report.OURS, Files.size(Path.of("build/bench/mqttconf.jar")) / 1024.0);
+        return ours;
+    }
+
+    private BenchResult load(BrokerProcess broker, BenchConfig c) throws IOException, InterruptedException {
+        LoadRun run = new LoadRun(c);
+        BenchResult r = run.execute(QUIET);
+        if (r == null) throw new IOException(broker.name + ": " + (run.failedToConnect() ? "cannot connect" : "failed"));
+        if (r.error() != null || r.lost() > 0 || r.duplicates() > 0)
+            report.note(broker.name + " " + c.describe() + ": lost " + r.lost() + ", duplicates " + r.duplicates()
+                    + (r.error() == null ? "" : ", " + r.error()));
+        Thread.sleep(200);
+        return r;
+    }
+
+    private static BenchConfig config(BrokerProcess b, int pubs, int subs, int qos, boolean shared, int seconds,
+                                      int rate, int connections) {
+        return new BenchConfig("127.0.0.1", b.port, pubs, subs, qos, 0, seconds, 32, rate, shared, connections, 20, null);
+    }
+
+    private void throughput(int round, Scenario s, BrokerProcess broker) throws Exception {
+        BenchResult r = load(broker, config(broker, s.publishers, s.subscribers, s.qos, s.shared, seconds, 0, 0));
+        report.add("throughput (mqttconf bench)", s.name, "received msg/s", true, broker.name, r.receivedRate());
+        say(String.format(Locale.ROOT, "round %d  %-28s %-9s sent %,10.0f/s  received %,10.0f/s  lost %d",
+                round + 1, s.name, broker.name, r.sentRate(), r.receivedRate(), r.lost()));
+    }
+
+    private void neutral() throws Exception {
+        record N(String name, int pubs, int subs, int qos, int perPublisher, boolean separate) {
+        }
+        List<N> list = List.of(new N("1 -> 1 QoS 0", 1, 1, 0, 100_000, false), new N("1 -> 1 QoS 1", 1, 1, 1, 40_000, false),
+                new N("1 -> 1 QoS 2", 1, 1, 2, 20_000, false), new N("10 -> 1 fan-in QoS 0", 10, 1, 0, 10_000, false),
+                new N("1 -> 50 fan-out QoS 0", 1, 50, 0, 2_000, false),
+                new N("100 -> 100 own topics QoS 0", 100, 100, 0, 1_000, true));
+        for (int r = 0; r < rounds; r++) {
+            for (N n : list) {
+                for (BrokerProcess broker : order(r)) {
+                    double rate = NeutralLoad.run(broker.port, n.pubs, n.subs, n.qos, n.perPublisher, n.separate);
+                    report.add("throughput (mosquitto_pub/sub)", n.name, "received msg/s", true, broker.name, rate);
+                    say(String.format(Locale.ROOT, "round %d  neutral %-28s %-9s received %,10.0f/s", r + 1, n.name,
+                            broker.name, rate));
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+
+    /** Latency at half the peak rate that the slower broker reached, the same rate for both. */
+    private void latency() throws Exception {
+        for (int qos = 0; qos <= 1; qos++) {
+            String scenario = "1 -> 1 QoS " + qos;
+            double peak = Double.MAX_VALUE;
+            for (BrokerProcess b : brokers)
+                peak = Math.min(peak, report.median("throughput (mqttconf bench)", scenario, b.name));
+            int rate = (int) Math.max(100, peak / 2);
+            String name = scenario + " at " + rate + " msg/s";
+            for (int r = 0; r < Math.min(rounds, 2); r++) {
+                for (BrokerProcess b : order(r)) {
+                    BenchResult res = load(b, config(b, 1, 1, qos, true, Math.max(seconds, 4), rate, 0));
+                    report.add("latency (half peak)", name + " p50", "ms", false, Double.NaN, b.name, res.p50() / 1e6);
+                    report.add("latency (half peak)", name + " p99", "ms", false, b.name, res.p99() / 1e6);
+                    report.add("latency (half peak)", name + " p99.9", "ms", false, Double.NaN, b.name, res.p999() / 1e6);
+                    say(String.format(Locale.ROOT, "latency %s %-9s p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms", name,
+                            b.name, res.p50() / 1e6, res.p99() / 1e6, res.p999() / 1e6));
+                }
+            }
+        }
+    }
+
+    /** Holds 10,000 idle connections open on a fresh broker and reads its resident memory meanwhile. */
+    private void idle(BrokerProcess b) throws Exception {
+        long before = b.rssKb();
+        LoadRun run = new LoadRun(config(b, 0, 0, 0, true, 4, 0, IDLE_CONNECTIONS));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                run.execute(out);
+            } catch (IOException | InterruptedException e) {
+                out.println("failed: " + e);
+            }
+        });
+        long deadline = System.nanoTime() + 40_000_000_000L;
+        while (!text.toString(StandardCharsets.UTF_8).contains("connected ") && t.isAlive() && System.nanoTime() < deadline)
+            Thread.sleep(20);
+        Thread.sleep(1000);
+        long during = b.rssKb();
+        t.join(TimeUnit.SECONDS.toMillis(60));
+        String err = run.failure();
+        if (err != null) {
+            report.note(b.name + " with " + IDLE_CONNECTIONS + " idle connections: " + err);
+            say(b.name + " idle connections failed: " + err);
+            return;
+        }
+        report.add("memory", "resident after start", "MB", false, Double.NaN, b.name, before / 1024.0);
+        report.add("memory", IDLE_CONNECTIONS + " idle connections, resident", "MB", false, 256, b.name, during / 1024.0);
+        say(String.format(Locale.ROOT, "idle %s: %d MB before, %d MB with %d connections", b.name, before / 1024,
+                during / 1024, IDLE_CONNECTIONS));
+    }
+
+    private void suite(BrokerProcess b) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(java, "-jar", "build/bench/mqttconf.jar", "test", "127.0.0.1:" + b.port)
+                .redirectErrorStream(true).redirectOutput(Path.of("build/bench/suite.log").toFile()).start();
+        Files.writeString(BrokerProcess.PIDS, p.pid() + "\n", StandardOpenOption.APPEND);
+        boolean done = p.waitFor(180, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        double s = (System.nanoTime() - t0) / 1e9;
+        report.add("suite", "mqttconf test against our broker", "s", false, Double.NaN, Report.OURS, s);
+        report.note("suite against our broker: " + (done ? "exit " + p.exitValue() : "killed after 180 s")
+                + ", output in build/bench/suite.log");
+        say(String.format(Locale.ROOT, "suite against mqttconf: %.1f s", s));
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}
