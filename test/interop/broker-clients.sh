@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Real clients from Debian against the mqttconf broker: mosquitto_pub/mosquitto_sub
 # and python3-paho-mqtt connect, publish and subscribe at QoS 0/1/2, use retained
-# messages and wills. Prints PASS/FAIL lines; exits 1 on any failure, 2 when it
-# cannot run. Installs the clients with apt-get when missing and run as root.
+# messages and wills, then python3-paho-mqtt through the mqttconf/exercise/ topics
+# (client-exercises.py). The broker checks every client obligation it can see;
+# its report (client lines, breach lines) is printed at the end and written to
+# build/interop-report.{html,json,txt}. Prints PASS/FAIL lines; exits 1 on any
+# failure, 2 when it cannot run. Installs the clients with apt-get when missing and run as root.
 #
 #   test/interop/broker-clients.sh        (make interop)
 set -u
@@ -37,7 +40,8 @@ trap cleanup EXIT
 trap 'exit 2' INT TERM
 
 # Port 0: the broker picks a free port and logs it; no race for a port.
-"$root/bin/mqttconf" broker --port 0 --verbose >"$work/log" 2>&1 &
+"$root/bin/mqttconf" broker --port 0 --verbose --coverage-file "$root/build/interop-report.html" \
+    --coverage-file "$root/build/interop-report.json" --coverage-file "$root/build/interop-report.txt" >"$work/log" 2>&1 &
 pid=$!
 port=
 for _ in $(seq 1 100); do
@@ -103,11 +107,14 @@ will() { # a client killed without DISCONNECT has its will published
 check "will is published when mosquitto_sub is killed" will
 
 if timeout 60 "$PY" "$here/broker-clients.py" "$port"; then :; else failures=$((failures + 1)); fi
+if timeout 90 "$PY" "$here/client-exercises.py" "$port"; then :; else failures=$((failures + 1)); fi
 
 echo "--- broker coverage after these clients"
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null
 pid=
 grep '^coverage statements' "$work/log"
+echo "--- client obligations (report in build/interop-report.html)"
+grep -E '^(clients|client|breach) ' "$work/log"
 if [ "$failures" -gt 0 ]; then echo "interop: $failures check(s) failed"; exit 1; fi
 echo "interop: all checks passed"

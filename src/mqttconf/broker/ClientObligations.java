@@ -78,10 +78,13 @@ final class ClientObligations {
      * something missing); the bytes are taken from the connection while it handles a packet.
      */
     void breach(Connection c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
-        if (broken != null) {
-            coverage.violated(broken);
-            if (c.record != null) c.record.checked(broken);
-        }
+        if (broken != null && c.record != null) c.record.checked(broken);
+        record(c, broken, packet, evidence, reason, closing);
+    }
+
+    /** Records a breach of an obligation already counted as checked. */
+    private void record(Connection c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
+        if (broken != null) coverage.violated(broken);
         ClientRecord r = c.record != null ? c.record
                 : records.of("connection " + c.id + " from " + c.remote + " (before CONNECT)");
         String hex = packet != null || evidence == null ? c.currentPacketHex() : "";
@@ -96,7 +99,7 @@ final class ClientObligations {
      * Returns false when the connection was closed for it.
      */
     boolean tolerated(Connection c, Statement broken, Packet packet, String evidence, String reason) {
-        breach(c, broken, packet, evidence, reason, config.strict());
+        record(c, broken, packet, evidence, reason, config.strict());
         if (!config.strict()) return true;
         loop.close(c, "breach of " + broken + " (--strict): " + reason);
         return false;

@@ -64,7 +64,7 @@ final class Connection {
     /** The earliest time an entry for this connection sits in the loop's deadline queue; Long.MAX_VALUE when none. */
     long scheduledAt = Long.MAX_VALUE;
     boolean outputShutdown;
-    /** When the last packet from the client was handled (System.nanoTime). */
+    /** When the last bytes from the client arrived (System.nanoTime). */
     long lastReceived = System.nanoTime();
     /** Whether the current silence was already recorded as a keep alive breach. */
     boolean silenceRecorded;
@@ -107,6 +107,11 @@ final class Connection {
         while (true) {
             int n = transport.read(input);
             if (n < 0) return false;
+            if (n > 0) {
+                // A client in the middle of sending a large packet is not silent [MQTT-3.1.2-23].
+                lastReceived = System.nanoTime();
+                silenceRecorded = false;
+            }
             // A full buffer may leave bytes inside the transport (TLS, WebSocket) that no select reports again.
             boolean filled = !input.hasRemaining();
             if (state == State.CLOSING) input.clear();

@@ -65,6 +65,7 @@ final class FlowObligations {
                 if (!m.dup()) return breach(c, DUP_ON_REDELIVERY, m, "PUBLISH resent with packet id " + id
                         + " while its flow is in progress, but with DUP=0");
             } else if (s.pubrelExpected.contains(id)) {
+                obligations.checked(c, RESEND_ON_RECONNECT);
                 return breach(c, RESEND_ON_RECONNECT, m, "new PUBLISH with packet id " + id + ", whose PUBREL the "
                         + "client owed since it resumed the session; it did not resend that PUBREL");
             } else {
@@ -175,11 +176,14 @@ final class FlowObligations {
      * Each is recorded once per connection. False if the connection was closed for it.
      */
     boolean overdue(Connection c, Session s, long sentBefore, long now, String when) {
+        // Output still waiting for the socket: the client is not reading, so it may not have what it owes for.
+        if (c.pendingOutput() > 0) return true;
         for (Session.Outgoing o : s.inflight.values()) {
             if (o.connectionId() != c.id || o.sentAt() > sentBefore) continue;
             int id = o.publish().packetId();
             if (!c.overdueRecorded.add((long) id << 2 | (o.released() ? 1 : 0))) continue;
             String age = " sent " + (now - o.sentAt()) / 1_000_000 + " ms " + when;
+            obligations.checked(c, o.released() ? QOS2_RECEIVER : ACKNOWLEDGE_EVERY_PUBLISH);
             boolean open = o.released()
                     ? obligations.tolerated(c, QOS2_RECEIVER, null, "(no PUBCOMP for PUBREL " + id + ")",
                             "no PUBCOMP for PUBREL packet id " + id + age)
@@ -196,6 +200,7 @@ final class FlowObligations {
             String why = resumed
                     ? "no PUBREL for packet id " + id + " since the client resumed the session " + when
                     : "no PUBREL for PUBREC packet id " + id + " sent " + (now - in.pubrecAt()) / 1_000_000 + " ms " + when;
+            obligations.checked(c, resumed ? RESEND_ON_RECONNECT : QOS2_SENDER);
             if (!obligations.tolerated(c, resumed ? RESEND_ON_RECONNECT : QOS2_SENDER, null,
                     "(no PUBREL " + id + ")", why)) return false;
         }
@@ -209,12 +214,14 @@ final class FlowObligations {
     boolean notResent(Connection c, Session s) {
         for (int id : s.pubrelExpected) {
             if (!s.awaitingPubrel.containsKey(id) || !c.overdueRecorded.add((long) id << 2 | 2)) continue;
+            obligations.checked(c, RESEND_ON_RECONNECT);
             if (!obligations.tolerated(c, RESEND_ON_RECONNECT, null, "(no PUBREL " + id + ")",
                     "DISCONNECT without resending PUBREL for packet id " + id + ", acknowledged with PUBREC before "
                             + "the client resumed the session")) return false;
         }
         s.pubrelExpected.clear();
         for (Publish m : s.resendExpected.values()) {
+            obligations.checked(c, RESEND_ON_RECONNECT);
             if (!obligations.tolerated(c, RESEND_ON_RECONNECT, null, "(never resent: " + m + ")",
                     "DISCONNECT without resending the unacknowledged PUBLISH packet id " + m.packetId())) return false;
         }
