@@ -39,18 +39,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 2' INT TERM
 
-# Port 0: the broker picks a free port and logs it; no race for a port.
-"$root/bin/mqttconf" broker --port 0 --verbose --coverage-file "$root/build/interop-report.html" \
-    --coverage-file "$root/build/interop-report.json" --coverage-file "$root/build/interop-report.txt" >"$work/log" 2>&1 &
-pid=$!
-port=
-for _ in $(seq 1 100); do
-    port=$(sed -n 's/.*Starting the MQTT server on port \([0-9]*\).*/\1/p' "$work/log")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "broker-clients: the broker did not start:" >&2; cat "$work/log" >&2; exit 2; }
+. "$here/start-broker.sh"
+start_broker broker-clients "$work/log" --verbose --coverage-file "$root/build/interop-report.html" \
+    --coverage-file "$root/build/interop-report.json" --coverage-file "$root/build/interop-report.txt"
 echo "broker on 127.0.0.1:$port"
 
 failures=0

@@ -32,18 +32,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 2' INT TERM
 
-"$jdk/bin/java" -jar "$root/build/mqttconf.jar" broker --port 0 >"$work/log" 2>&1 &
-pid=$!
-port=
-for _ in $(seq 1 100); do
-    port=$(sed -n 's/.*Starting the MQTT server on port \([0-9]*\).*/\1/p' "$work/log")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "paho-java: the broker did not start:" >&2; cat "$work/log" >&2; exit 2; }
+JAVA="$jdk/bin/java"
+. "$here/start-broker.sh"
+start_broker paho-java "$work/log"
 
 timeout 60 "$jdk/bin/java" -cp "$classes:$jar" PahoJavaCheck "tcp://127.0.0.1:$port"
 rc=$?
 [ $rc -eq 124 ] && echo "FAIL paho-java: timed out"
+echo "--- client obligations of the Paho Java client"
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null
+pid=
+grep -E '^(clients|client|breach) ' "$work/log"
+if grep -q '^breach ' "$work/log"; then echo "FAIL paho-java: the broker recorded breaches (see above)"; rc=1; fi
 exit $rc

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import mqttconf.spec.Coverage;
@@ -27,6 +31,8 @@ public final class Broker implements AutoCloseable {
     private volatile Supplier<String> reportHook;
     private final Thread thread;
     private final int port;
+    /** Computes the stats; loop thread only. */
+    private Supplier<BrokerStats> stats;
 
     private Broker(BrokerConfig config, Coverage coverage, ClientRecords clients, EventLoop loop, int port) {
         this.config = config;
@@ -71,9 +77,11 @@ public final class Broker implements AutoCloseable {
         }
         TopicTree topics = new TopicTree(coverage);
         SessionStore sessions = new SessionStore(topics, coverage);
-        Delivery delivery = new Delivery(config, coverage, topics, new RetainedStore(coverage), loop);
+        Delivery delivery = new Delivery(config, coverage, topics, new RetainedStore(coverage), loop, log);
         ClientRecords clients = new ClientRecords();
         Broker b = new Broker(config, coverage, clients, loop, listeners.get(0).port());
+        b.stats = () -> new BrokerStats(loop.openConnections(), sessions.size(), sessions.queuedMessages(),
+                loop.limit.refused(), delivery.queueLimit.dropped());
         loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients,
                 () -> b.reportHook.get()));
         log.info("MQTT 3.1.1 mqttconf Test Broker");
@@ -86,6 +94,7 @@ public final class Broker implements AutoCloseable {
         } else {
             log.info("Listening on " + config.bind());
         }
+        log.info(GuardOptions.describe(config));
         log.info("Starting the MQTT server on port " + b.port);
         for (Listener l : listeners.subList(1, listeners.size())) {
             log.info("Starting the " + l.config.describe() + " server on " + l.config.bind() + " port " + l.port()
@@ -138,6 +147,25 @@ public final class Broker implements AutoCloseable {
         List<ClientRecord> all = clients.all();
         long breaches = all.stream().mapToLong(ClientRecord::breachCount).sum();
         return "clients " + all.size() + ", breaches " + breaches + "\n";
+    }
+
+    /**
+     * What the broker holds now, read on its own thread; waits at most {@code timeout}. Throws
+     * {@link IllegalStateException} when the loop does not answer in time (stopped or stuck).
+     */
+    public BrokerStats stats(Duration timeout) throws InterruptedException {
+        CompletableFuture<BrokerStats> answer = new CompletableFuture<>();
+        loop.execute(() -> answer.complete(stats.get()));
+        try {
+            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("broker loop did not answer within " + timeout + ": " + e);
+        }
+    }
+
+    /** Whether the loop thread is still running. */
+    public boolean running() {
+        return thread.isAlive();
     }
 
     /** Waits until the broker has stopped (after {@link #close} or a fatal selector error). */

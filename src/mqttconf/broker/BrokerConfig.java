@@ -21,14 +21,19 @@ import java.time.Duration;
  *                           before it is recorded as a breach
  * @param disconnectGrace    time a client has after DISCONNECT to close its socket; also the age an unacknowledged
  *                           delivery must have at DISCONNECT to count as a breach
+ * @param maxConnections     open connections beyond which new ones are closed at once
+ * @param maxQueuedMessages  messages an offline persistent session may hold; beyond it messages are dropped, QoS 0 first
+ * @param access             who may connect: anonymous clients, and the password file for user names
  */
 public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boolean overlappingSingle,
                            boolean dropQos0, boolean zeroLengthClientIds, int maxPacketSize, int maxOutputBytes,
                            Duration connectTimeout, boolean verbose, boolean strict, Duration ackTimeout,
-                           Duration disconnectGrace) {
+                           Duration disconnectGrace, int maxConnections, int maxQueuedMessages, Access access) {
     public static final int DEFAULT_PORT = 1883;
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
 
     public BrokerConfig {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " out of range");
@@ -38,13 +43,19 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         if (ackTimeout.isNegative() || ackTimeout.isZero()) throw new IllegalArgumentException("ack timeout must be positive");
         if (disconnectGrace.isNegative() || disconnectGrace.isZero())
             throw new IllegalArgumentException("disconnect grace must be positive");
+        if (connectTimeout.isNegative() || connectTimeout.isZero())
+            throw new IllegalArgumentException("connect timeout must be positive");
+        if (maxConnections < 1) throw new IllegalArgumentException("maximum connections " + maxConnections + " below 1");
+        if (maxQueuedMessages < 1)
+            throw new IllegalArgumentException("maximum queued messages " + maxQueuedMessages + " below 1");
+        if (access == null) throw new IllegalArgumentException("no access rule");
     }
 
     /** Paho's defaults on port 1883, loopback only. */
     public static BrokerConfig defaults() {
         return new BrokerConfig(DEFAULT_PORT, DEFAULT_BIND, true, true, true, true, DEFAULT_MAX_PACKET_SIZE,
-                DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(30), false, false, Duration.ofSeconds(10),
-                Duration.ofSeconds(2));
+                DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(10), false, false, Duration.ofSeconds(10),
+                Duration.ofSeconds(2), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_QUEUED_MESSAGES, Access.ANYONE);
     }
 
     /** Defaults on a free loopback port, as tests and in-process suites want. */
@@ -54,66 +65,84 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
 
     public BrokerConfig withPort(int p) {
         return new BrokerConfig(p, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withBind(String b) {
         return new BrokerConfig(port, b, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withPublishOnPubrel(boolean v) {
         return new BrokerConfig(port, bind, v, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withOverlappingSingle(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, v, dropQos0, zeroLengthClientIds, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withDropQos0(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, v, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withZeroLengthClientIds(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, v, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withMaxPacketSize(int n) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, n,
-                Math.max(maxOutputBytes, n + 1024 * 1024), connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
+                Math.max(maxOutputBytes, n + 1024 * 1024), connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withMaxOutputBytes(int n) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, n, connectTimeout, verbose, strict, ackTimeout, disconnectGrace);
+                maxPacketSize, n, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withConnectTimeout(Duration d) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, d, verbose, strict, ackTimeout, disconnectGrace);
+                maxPacketSize, maxOutputBytes, d, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withVerbose(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, v, strict, ackTimeout, disconnectGrace);
+                maxPacketSize, maxOutputBytes, connectTimeout, v, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withStrict(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, v, ackTimeout, disconnectGrace);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, v, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withAckTimeout(Duration d) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, d, disconnectGrace);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, d, disconnectGrace, maxConnections, maxQueuedMessages, access);
     }
 
     public BrokerConfig withDisconnectGrace(Duration d) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, d);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, d, maxConnections, maxQueuedMessages, access);
+    }
+
+    public BrokerConfig withMaxConnections(int n) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, n,
+                maxQueuedMessages, access);
+    }
+
+    public BrokerConfig withMaxQueuedMessages(int n) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace,
+                maxConnections, n, access);
+    }
+
+    public BrokerConfig withAccess(Access a) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace,
+                maxConnections, maxQueuedMessages, a);
     }
 }

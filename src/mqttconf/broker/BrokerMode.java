@@ -58,10 +58,27 @@ public final class BrokerMode implements Mode {
                       --ack-timeout SECONDS        a PUBLISH or PUBREL the client has not answered,
                                                    or a PUBREC it has not followed with PUBREL, after
                                                    this long is a breach (default 10)
+                      --allow-anonymous BOOL       accept clients without a user name (true, default)
+                      --password-file FILE         check user names and passwords against FILE, in
+                                                   mosquitto_passwd's format ($7$ and $6$ hashes) or
+                                                   plain "user:password" lines; refused clients get
+                                                   CONNACK 0x05 and are closed, as with mosquitto 2.0
+                      --max-connections N          close new connections at once while N are open
+                                                   (default 10000; -1 for no limit)
+                      --connect-timeout SECONDS    close a connection that has not sent CONNECT after
+                                                   this long (default 10; fractions allowed)
+                      --max-output-bytes N         disconnect a client that leaves more than N bytes
+                                                   unread (default 17825792); its session is kept
+                      --max-queued-messages N      messages an offline persistent session holds
+                                                   (default 1000; 0 for no limit); beyond it QoS 0
+                                                   messages are dropped first, with a log line
                   -v, --verbose                    log every packet in and out
                   -c, --config FILE                read settings from FILE first (flags win): lines
                                                    "listener PORT [ADDR]" or "KEY VALUE" with a flag
-                                                   name as KEY (e.g. "drop-qos0 false"); # comments.
+                                                   name as KEY (e.g. "drop-qos0 false", also
+                                                   mosquitto's "allow_anonymous false",
+                                                   "password_file FILE", "max_connections N",
+                                                   "max_queued_messages N"); # comments.
                                                    After a listener line, as in mosquitto: "protocol
                                                    websockets", "certfile", "keyfile", "cafile" and
                                                    "require_certificate true" make it a WebSocket and/or

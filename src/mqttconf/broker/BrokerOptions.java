@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 import mqttconf.cli.Args;
 import mqttconf.cli.UsageException;
@@ -19,8 +20,9 @@ import mqttconf.codec.Decoder;
  */
 final class BrokerOptions {
     /** Settings that take a value, as flags ({@code --port}) and as file keys ({@code port}). */
-    static final List<String> KEYS = List.of("port", "bind", "publish-on-pubrel", "overlapping-single", "drop-qos0",
-            "zero-length-clientids", "max-packet-size", "coverage-file", "ack-timeout");
+    static final List<String> KEYS = Stream.concat(Stream.of("port", "bind", "publish-on-pubrel", "overlapping-single",
+            "drop-qos0", "zero-length-clientids", "max-packet-size", "coverage-file", "ack-timeout"),
+            GuardOptions.KEYS.stream()).toList();
     /** Report file extensions {@code --coverage-file} accepts. */
     static final List<String> REPORT_FORMATS = List.of(".txt", ".tsv", ".json", ".html");
 
@@ -107,7 +109,7 @@ final class BrokerOptions {
                 yield config;
             }
             case "ack-timeout" -> config.withAckTimeout(Duration.ofSeconds(Args.parseInt(where, value, 1, 86_400)));
-            default -> throw new IllegalArgumentException("no setting " + key);
+            default -> GuardOptions.set(config, key, value, where);
         };
     }
 

@@ -82,6 +82,12 @@ final class ConnectHandler {
         } else if (SIMPLE_CLIENT_ID.matcher(clientId).matches()) {
             coverage.exercised(ALLOW_SIMPLE_CLIENT_IDS);
         }
+        // Before any session is touched: a refused client must not take over or clean a session.
+        Access.Refusal refusal = config.access().check(p);
+        if (refusal != null) {
+            refuse(c, refusal.returnCode(), refusal.reason());
+            return;
+        }
         Session existing = sessions.get(clientId);
         if (existing != null && existing.connection != null) {
             coverage.exercised(TAKEOVER);

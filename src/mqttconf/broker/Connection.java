@@ -112,8 +112,9 @@ final class Connection {
                 lastReceived = System.nanoTime();
                 silenceRecorded = false;
             }
-            // A full buffer may leave bytes inside the transport (TLS, WebSocket) that no select reports again.
-            boolean filled = !input.hasRemaining();
+            // A full buffer may leave bytes inside the transport (TLS, WebSocket) that no select reports again;
+            // bytes still in the socket wait for the next turn, so output is flushed in between.
+            boolean filled = !input.hasRemaining() && transport.hasBufferedInput();
             if (state == State.CLOSING) input.clear();
             else decode(sink);
             if (!filled || state == State.CLOSED) return true;

@@ -42,8 +42,11 @@ final class Delivery {
     private final TopicTree topics;
     private final RetainedStore retained;
     private final EventLoop loop;
+    final QueueLimit queueLimit;
 
-    Delivery(BrokerConfig config, Coverage coverage, TopicTree topics, RetainedStore retained, EventLoop loop) {
+    Delivery(BrokerConfig config, Coverage coverage, TopicTree topics, RetainedStore retained, EventLoop loop,
+             BrokerLog log) {
+        this.queueLimit = new QueueLimit(config.maxQueuedMessages(), log);
         this.config = config;
         this.coverage = coverage;
         this.topics = topics;
@@ -103,6 +106,7 @@ final class Delivery {
     private void enqueue(Session s, Publish message) {
         if (s.connection == null) {
             if (message.qos() == 0 && config.dropQos0()) return;
+            if (!queueLimit.admit(s, message)) return;
             if (message.qos() > 0) coverage.exercised(STORE_FOR_OFFLINE);
         }
         s.enqueue(message);
@@ -147,6 +151,7 @@ final class Delivery {
 
     /** On reconnect to a stored session: unacknowledged PUBLISH again with DUP set, PUBREL for released flows. */
     void resend(Session s) {
+        queueLimit.resumed(s);
         Connection c = s.connection;
         long now = System.nanoTime();
         s.inflight.replaceAll((id, o) -> new Session.Outgoing(o.publish(), o.released(), now, c.id));

@@ -30,6 +30,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     private final List<Listener> listeners;
     private final BrokerConfig config;
     private final BrokerLog log;
+    final ConnectionLimit limit;
     private ProtocolHandler handler;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
@@ -46,6 +47,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         this.listeners = List.copyOf(listeners);
         this.config = config;
         this.log = log;
+        this.limit = new ConnectionLimit(config.maxConnections(), log);
         for (Listener l : listeners) l.server.register(selector, SelectionKey.OP_ACCEPT, l);
     }
 
@@ -97,15 +99,29 @@ final class EventLoop implements Runnable, Connection.PacketSink {
 
     private void accept(Listener listener) throws IOException {
         for (SocketChannel ch = listener.server.accept(); ch != null; ch = listener.server.accept()) {
-            ch.configureBlocking(false);
-            ch.socket().setTcpNoDelay(true);
-            SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-            Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize(), listener);
-            key.attach(c);
-            open.add(c);
-            deadline(c, System.nanoTime() + config.connectTimeout().toNanos());
-            handler.accepted(c);
+            if (!limit.admit(open.size())) {
+                ch.close();
+                continue;
+            }
+            try {
+                register(ch, listener);
+            } catch (IOException e) {
+                // A client may reset between accept and set-up; that costs its own socket only.
+                ch.close();
+                if (config.verbose()) log.info("connection lost while being set up: " + e);
+            }
         }
+    }
+
+    private void register(SocketChannel ch, Listener listener) throws IOException {
+        ch.configureBlocking(false);
+        ch.socket().setTcpNoDelay(true);
+        SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+        Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize(), listener);
+        key.attach(c);
+        open.add(c);
+        deadline(c, System.nanoTime() + config.connectTimeout().toNanos());
+        handler.accepted(c);
     }
 
     private void ready(Connection c, SelectionKey key) {

@@ -19,6 +19,11 @@ final class PlainTransport implements Transport {
     }
 
     @Override
+    public boolean hasBufferedInput() {
+        return false;
+    }
+
+    @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         long n = channel.write(srcs);
         blocked = srcs.length > 0 && srcs[srcs.length - 1].hasRemaining();

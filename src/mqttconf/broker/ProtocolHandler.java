@@ -267,7 +267,7 @@ final class ProtocolHandler {
 
     void expired(Connection c) {
         switch (c.state) {
-            case AWAITING_CONNECT -> loop.close(c, "no CONNECT within " + config.connectTimeout().toSeconds() + " s");
+            case AWAITING_CONNECT -> loop.close(c, "no CONNECT within " + config.connectTimeout().toMillis() + " ms");
             case AFTER_DISCONNECT -> {
                 obligations.notClosedAfterDisconnect(c);
                 loop.close(c, "not closed by the client after DISCONNECT");

@@ -2,6 +2,7 @@ package mqttconf.broker;
 
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -49,6 +50,9 @@ final class Session {
     /** The connection this session is attached to, or null while the client is away. */
     Connection connection;
 
+    /** Messages dropped since the client went offline because the queue was full ({@link QueueLimit}). */
+    long droppedQos0;
+    long droppedQos12;
     /** Orders the PUBRECs sent for this session, for the PUBREL order check [MQTT-4.6.0-4]. */
     long pubrecSeq;
     private long queuedBytes;
@@ -68,6 +72,19 @@ final class Session {
         Publish m = queue.poll();
         if (m != null) queuedBytes -= Encoder.size(m);
         return m;
+    }
+
+    /** Removes and returns the oldest queued QoS 0 message, or null when none is queued. */
+    Publish removeOldestQos0() {
+        for (Iterator<Publish> i = queue.iterator(); i.hasNext(); ) {
+            Publish m = i.next();
+            if (m.qos() == 0) {
+                i.remove();
+                queuedBytes -= Encoder.size(m);
+                return m;
+            }
+        }
+        return null;
     }
 
     long queuedBytes() {

@@ -61,4 +61,11 @@ final class SessionStore {
     int size() {
         return byClientId.size();
     }
+
+    /** Messages waiting in the queues of all sessions. */
+    long queuedMessages() {
+        long n = 0;
+        for (Session s : byClientId.values()) n += s.queue.size();
+        return n;
+    }
 }

@@ -82,6 +82,11 @@ final class TlsTransport implements Transport {
     }
 
     @Override
+    public boolean hasBufferedInput() {
+        return appIn.hasRemaining() || netIn.position() > 0;
+    }
+
+    @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         long taken = 0;
         while (true) {

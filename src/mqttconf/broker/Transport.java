@@ -14,6 +14,9 @@ interface Transport {
      */
     int read(ByteBuffer dst) throws IOException;
 
+    /** True when bytes already taken from the socket wait inside the transport: no select reports them again. */
+    boolean hasBufferedInput();
+
     /** Takes MQTT bytes from {@code srcs} as far as it can now; returns how many it took. */
     long write(ByteBuffer[] srcs) throws IOException;
 

@@ -69,6 +69,11 @@ final class WebSocketTransport implements Transport {
         }
     }
 
+    @Override
+    public boolean hasBufferedInput() {
+        return raw.position() > 0 || lower.hasBufferedInput();
+    }
+
     /** After a close: input is read and dropped until the peer closes too. */
     private int discard() throws IOException {
         raw.clear();

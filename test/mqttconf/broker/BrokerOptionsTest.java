@@ -75,13 +75,44 @@ class BrokerOptionsTest {
     @Test
     void badSettingsAreOneClearSentence() throws IOException {
         Path file = dir.resolve("bad.conf");
-        Files.writeString(file, "listener 1883\nallow_anonymous true\n");
+        Files.writeString(file, "listener 1883\npersistence true\n");
         UsageException e = assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("-c", file.toString())));
-        assertTrue(e.getMessage().contains("line 2: allow_anonymous is not a setting"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 2: persistence is not a setting"), e.getMessage());
+        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--max-connections", "0")));
+        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--connect-timeout", "soon")));
+        assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--connect-timeout", "0")));
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--drop-qos0", "yes")));
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--port", "70000")));
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--coverage-file", "out.pdf")));
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("-c", dir.resolve("missing").toString())));
+    }
+
+    @Test
+    void guardsAreFlagsAndMosquittoConfigKeys() throws IOException {
+        Path passwords = dir.resolve("passwd");
+        Files.writeString(passwords, "carol:plain\n");
+        BrokerConfig c = BrokerOptions.parse(List.of("--allow-anonymous", "false", "--password-file",
+                passwords.toString(), "--max-connections", "50", "--connect-timeout", "0.5", "--max-output-bytes",
+                "65536", "--max-queued-messages", "7")).config();
+        assertFalse(c.access().allowAnonymous());
+        assertTrue(c.access().passwords().contains("carol"));
+        assertEquals(50, c.maxConnections());
+        assertEquals(Duration.ofMillis(500), c.connectTimeout());
+        assertEquals(65536, c.maxOutputBytes());
+        assertEquals(7, c.maxQueuedMessages());
+
+        Path file = dir.resolve("mosquitto.conf");
+        Files.writeString(file, "allow_anonymous false\npassword_file " + passwords + "\nmax_connections -1\n"
+                + "max_queued_messages 0\n");
+        BrokerConfig m = BrokerOptions.parse(List.of("-c", file.toString())).config();
+        assertFalse(m.access().allowAnonymous());
+        assertEquals(Integer.MAX_VALUE, m.maxConnections(), "-1 is mosquitto's no limit");
+        assertEquals(Integer.MAX_VALUE, m.maxQueuedMessages(), "0 is mosquitto's no limit");
+
+        BrokerConfig d = BrokerConfig.defaults();
+        assertTrue(d.access().allowAnonymous());
+        assertEquals(Duration.ofSeconds(10), d.connectTimeout());
+        assertEquals(1000, d.maxQueuedMessages());
     }
 
     @Test
@@ -101,7 +132,9 @@ class BrokerOptionsTest {
         assertTrue(bad.err().contains("unknown option --colour"), bad.err());
         String help = Run.main("broker", "--help").out();
         for (String flag : List.of("--port", "--bind", "--publish-on-pubrel", "--overlapping-single", "--drop-qos0",
-                "--zero-length-clientids", "--max-packet-size", "--verbose", "--config", "--coverage-file", "--strict", "--ack-timeout")) {
+                "--zero-length-clientids", "--max-packet-size", "--verbose", "--config", "--coverage-file", "--strict", "--ack-timeout",
+                "--allow-anonymous", "--password-file", "--max-connections", "--connect-timeout", "--max-output-bytes",
+                "--max-queued-messages")) {
             assertTrue(help.contains(flag), "help mentions " + flag);
         }
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.*;
+import mqttconf.spec.Coverage;
 import mqttconf.spec.Statements;
 
 /**
@@ -35,9 +36,14 @@ abstract class BrokerTestBase {
         return BrokerConfig.ephemeral();
     }
 
+    /** Where the broker of each test logs; silent unless a test wants to read the lines. */
+    BrokerLog log() {
+        return BrokerLog.silent();
+    }
+
     @BeforeEach
     void startBroker() throws IOException {
-        broker = Broker.start(config());
+        broker = Broker.start(config(), log(), new Coverage());
     }
 
     @AfterEach
