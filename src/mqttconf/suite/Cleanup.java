@@ -63,12 +63,17 @@ final class Cleanup {
                 problems.add("could not clear " + topics.size() + " retained topics: " + e.getMessage());
             }
         }
-        for (String id : ids) {
-            try (TestClient c = connected(config, id)) {
+        for (int i = 0; i < ids.size(); i++) {
+            try (TestClient c = connected(config, ids.get(i))) {
                 c.send(new Disconnect());
                 c.awaitClosed(Duration.ofMillis(Math.min(1000, config.timeout().toMillis())));
             } catch (IOException | IllegalStateException e) {
-                problems.add("could not remove the session of " + id + ": " + e.getMessage());
+                problems.add("could not remove the session of " + ids.get(i) + ": " + e.getMessage());
+                // A server that does not answer one CONNECT answers none: waiting a timeout per session only delays the report.
+                if (!(e instanceof Refused) && i + 1 < ids.size()) {
+                    problems.add("did not try to remove " + (ids.size() - i - 1) + " more sessions");
+                    break;
+                }
             }
         }
         return problems;
@@ -86,10 +91,23 @@ final class Cleanup {
             c.close();
             throw new IllegalStateException("interrupted", e);
         }
-        if (ack == null || ack.returnCode() != 0) {
+        if (ack == null) {
             c.close();
-            throw new IllegalStateException(ack == null ? "no CONNACK" : "refused with " + ack);
+            throw new IllegalStateException("no CONNACK");
+        }
+        if (ack.returnCode() != 0) {
+            c.close();
+            throw new Refused("refused with " + ack);
         }
         return c;
+    }
+
+    /** The server answered the cleanup's CONNECT with a refusal: it is alive, the next session may still be removed. */
+    private static final class Refused extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
     }
 }

@@ -42,10 +42,11 @@ public final class MalformedCaseRunner {
      *
      * @param trace receives every packet in and out; null for none
      * @throws SetupException when the valid CONNECT before the row's bytes is refused
-     * @throws IOException    when the server cannot be reached or does not answer that CONNECT
+     * @throws TestFailure    when the server does not answer that CONNECT with a CONNACK
+     * @throws IOException    when the server cannot be reached
      */
     public Result run(Row row, String clientId, String topic, Consumer<String> trace)
-            throws IOException, InterruptedException, SetupException {
+            throws IOException, InterruptedException, SetupException, TestFailure {
         byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23(clientId))
                 .replace("{cid}", clientId).replace("{topic}", topic));
         try (TestClient c = config.dialer().open(config.host(), config.port(), timeout, "row").traced(trace)) {
@@ -120,14 +121,26 @@ public final class MalformedCaseRunner {
         }
     }
 
-    private void connect(TestClient c, String clientId) throws IOException, InterruptedException, SetupException {
+    /** The valid CONNECT before the row: a server that does not answer it with CONNACK fails [MQTT-3.2.0-1]. */
+    private void connect(TestClient c, String clientId) throws InterruptedException, SetupException, TestFailure {
         Packet.Connect connect = Packet.Connect.of(clientId, true, 60);
         if (config.username() != null) connect = connect.withCredentials(config.username(), config.password());
-        c.send(connect);
-        Packet p = c.receive(timeout);
-        if (p == null) throw new IOException("no CONNACK for a valid CONNECT within " + timeout.toMillis() + " ms");
-        if (!(p instanceof Packet.ConnAck a)) throw new IOException("a valid CONNECT was answered with " + p);
-        if (a.returnCode() != 0) throw new SetupException("the server refused the valid CONNECT the row needs: " + p);
+        String expected = "CONNACK as the first packet from the server [MQTT-3.2.0-1] for the valid CONNECT before the row";
+        try {
+            c.send(connect);
+        } catch (IOException e) {
+            throw new TestFailure(expected, "the connection broke before the CONNECT was sent: " + e.getMessage());
+        }
+        TestClient.Event e = c.next(timeout);
+        if (!(e instanceof TestClient.Event.Received r && r.packet() instanceof Packet.ConnAck a)) {
+            throw new TestFailure(expected, switch (e) {
+                case null -> "nothing within " + timeout.toMillis() + " ms";
+                case TestClient.Event.Received r -> r.packet().toString();
+                case TestClient.Event.Malformed m -> "a malformed packet: " + m.error().getMessage();
+                case TestClient.Event.Closed closed -> "the connection " + closed.how();
+            });
+        }
+        if (a.returnCode() != 0) throw new SetupException("the server refused the valid CONNECT the row needs: " + a);
     }
 
     private static String describe(List<byte[]> replies, Terminal end, String stillOpen) {

@@ -79,8 +79,9 @@ public final class Runner {
             body.interrupt();
             ctx.closeAll();
             body.join(Duration.ofSeconds(2));
-            return new Result(test, Verdict.ERROR, elapsed(start), "the test did not finish within "
-                    + seconds(budget()), null, null, ctx.notes(), ctx.transcript().tail(EVIDENCE_LINES));
+            return new Result(test, Verdict.ERROR, elapsed(start), "the test did not finish within its budget of "
+                    + seconds(budget()) + " (10 x --timeout + 5 x --keepalive-seconds + 15 s): the server is slow or "
+                    + "stalled mid-test", null, null, ctx.notes(), ctx.transcript().tail(EVIDENCE_LINES));
         }
         return out[0];
     }
