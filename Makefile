@@ -7,6 +7,8 @@
 #   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto; both also over
 #                 TLS and WebSocket (test/interop/transports.sh)
+#   make fuzz     hostile packets against the in-process broker while a canary publishes (FUZZ_SEED, FUZZ_PACKETS)
+#   make soak     10,000 connect/disconnect cycles and 10,000 concurrent connections: no leak
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
 #
 # A JDK >= 21 is found by itself: JAVA_HOME if it is new enough, else the
@@ -24,7 +26,7 @@ JAVAC_OPTS := --release $(JAVA_MIN) -Xlint:all -Werror -proc:none -encoding UTF-
 DEBUG_INFO := -g:source,lines
 
 .DEFAULT_GOAL := all
-.PHONY: all test run interop bench clean FORCE
+.PHONY: all test run interop bench fuzz soak clean FORCE
 
 # --- Finding a JDK ---------------------------------------------------------
 # Major version of the JDK in $1: its release file, else `javac -version`.
@@ -103,6 +105,14 @@ interop: $(JAR)
 
 bench: $(JAR)
 	@test/bench/run.sh '$(JDK)'
+
+fuzz: $(JAR) build/test-classes.stamp
+	@$(JAVA) -cp build/test-classes:build/classes mqttconf.broker.fuzz.FuzzMain
+
+# The held connections live in a child process: each process needs one descriptor per connection.
+soak: $(JAR) build/test-classes.stamp
+	@ulimit -n 20000 2>/dev/null || ulimit -n "$$(ulimit -Hn)"; \
+	  $(JAVA) -cp build/test-classes:build/classes mqttconf.broker.fuzz.LeakCheck
 
 clean:
 	rm -rf build

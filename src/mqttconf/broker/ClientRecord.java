@@ -2,10 +2,11 @@ package mqttconf.broker;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import mqttconf.spec.Statement;
-import mqttconf.spec.Statements;
 
 /**
  * What one client id did under observation: how often each client obligation was checked on its traffic, and
@@ -16,8 +17,9 @@ public final class ClientRecord {
     static final int MAX_KEPT = 200;
 
     private final String clientId;
-    private final AtomicLongArray checked = new AtomicLongArray(Statements.size());
-    private final AtomicLongArray breached = new AtomicLongArray(Statements.size());
+    /** Counts by statement, only for those seen: a record per client id ever seen must stay small. */
+    private final Map<Statement, AtomicLong> checked = new ConcurrentHashMap<>();
+    private final Map<Statement, AtomicLong> breached = new ConcurrentHashMap<>();
     private final List<Breach> breaches = new ArrayList<>();
     private long unnumbered;
     private long connections;
@@ -31,11 +33,11 @@ public final class ClientRecord {
     }
 
     void checked(Statement s) {
-        checked.incrementAndGet(s.index());
+        checked.computeIfAbsent(s, x -> new AtomicLong()).incrementAndGet();
     }
 
     synchronized void breach(Breach b) {
-        if (b.statement() != null) breached.incrementAndGet(b.statement().index());
+        if (b.statement() != null) breached.computeIfAbsent(b.statement(), x -> new AtomicLong()).incrementAndGet();
         else unnumbered++;
         if (breaches.size() < MAX_KEPT) breaches.add(b);
     }
@@ -46,12 +48,14 @@ public final class ClientRecord {
 
     /** How often the broker checked this obligation on this client's traffic. */
     public long checkedCount(Statement s) {
-        return checked.get(s.index());
+        AtomicLong n = checked.get(s);
+        return n == null ? 0 : n.get();
     }
 
     /** How often the client broke it. */
     public long breachedCount(Statement s) {
-        return breached.get(s.index());
+        AtomicLong n = breached.get(s);
+        return n == null ? 0 : n.get();
     }
 
     /** Breaches of rules without a statement number (e.g. a packet type only a server sends). */
@@ -72,7 +76,7 @@ public final class ClientRecord {
     /** Total breaches, kept or not. */
     public synchronized long breachCount() {
         long n = unnumbered;
-        for (int i = 0; i < breached.length(); i++) n += breached.get(i);
+        for (AtomicLong b : breached.values()) n += b.get();
         return n;
     }
 }

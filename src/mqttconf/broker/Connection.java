@@ -44,7 +44,8 @@ final class Connection {
     final SelectionKey key;
     final SocketAddress remote;
     private final EventLoop loop;
-    private final Transport transport;
+    /** Null once released. */
+    private Transport transport;
     private final Decoder decoder;
     private ByteBuffer input = ByteBuffer.allocate(INITIAL_INPUT);
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
@@ -203,6 +204,17 @@ final class Connection {
 
     void closeTransport() {
         transport.close();
+    }
+
+    /**
+     * Drops the buffers of a closed connection: its entry in the loop's deadline queue keeps the object itself
+     * until that deadline passes (up to the CONNECT timeout), and under churn those add up.
+     */
+    void release() {
+        transport = null;
+        input = ByteBuffer.allocate(0);
+        output.clear();
+        pendingOutput = 0;
     }
 
     /** The client id if known, else the remote address: how logs name this connection. */

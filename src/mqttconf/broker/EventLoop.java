@@ -155,8 +155,9 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             });
             return false;
         }
+        if (c.state == Connection.State.CLOSED) return false;
         if (c.hasPendingOutput()) dirty.add(c);
-        return c.state != Connection.State.CLOSED;
+        return true;
     }
 
     /** Goes on with {@code c} after its transport finished work off the loop (a TLS task); any thread. */
@@ -299,6 +300,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         c.key.cancel();
         c.closeTransport();
         handler.closed(c, reason);
+        c.release();
     }
 
     List<Listener> listeners() {
