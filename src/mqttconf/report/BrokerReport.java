@@ -29,6 +29,7 @@ public final class BrokerReport {
     final long[] exercised = new long[Statements.size()];
     final long[] violated = new long[Statements.size()];
     final List<ClientRecord> clients;
+    final long droppedClients;
 
     public BrokerReport(Coverage coverage, ClientRecords records) {
         this.server = new CoverageReport(coverage, EnumSet.of(AppliesTo.SERVER, AppliesTo.BOTH));
@@ -37,6 +38,7 @@ public final class BrokerReport {
             violated[s.index()] = coverage.violatedCount(s);
         }
         this.clients = records.all();
+        this.droppedClients = records.dropped();
     }
 
     /** The statements that bind clients (applies_to client or both). */
@@ -61,7 +63,9 @@ public final class BrokerReport {
     public String text() {
         StringBuilder out = new StringBuilder(server.text());
         int total = clientStatements().size();
-        out.append("clients ").append(clients.size()).append(", client obligations ").append(total).append('\n');
+        out.append("clients ").append(clients.size()).append(", client obligations ").append(total);
+        if (droppedClients > 0) out.append(" (").append(droppedClients).append(" older client records without breaches dropped at the limit)");
+        out.append('\n');
         for (ClientRecord r : clients) {
             out.append("client ").append(r.clientId()).append(": connections ").append(r.connections())
                     .append(", obligations checked ").append(checked(r)).append(" out of ").append(total)

@@ -26,8 +26,8 @@ final class RetainTests {
                         "retained QoS 1 and QoS 2 messages reach a new QoS 2 subscription at their own QoS",
                         RetainTests::qosStored),
                 // Only the last retained message of each matching topic is sent to a new subscription.
-                TestCase.must("retain.last-message-per-topic", List.of("MQTT-3.3.1-6", "MQTT-3.3.1-5"),
-                        "a new wildcard subscription gets the last retained message of each matching topic, once",
+                TestCase.must("retain.last-message-per-topic", List.of("MQTT-3.3.1-6", "MQTT-3.3.1-5", "MQTT-3.3.1-8"),
+                        "a new wildcard subscription gets the last retained message of each matching topic, once, with RETAIN 1",
                         RetainTests::lastPerTopic),
                 // A retained QoS 0 message MUST discard the one retained before; keeping the new one is a SHOULD.
                 TestCase.must("retain.qos0-replaces-retained", List.of("MQTT-3.3.1-7"),
@@ -67,6 +67,7 @@ final class RetainTests {
                 + new String(p.payload(), StandardCharsets.UTF_8)).sorted().toList();
         ctx.require(payloads.equals(List.of("a=a2", "b=b1")), "exactly the last retained message of each topic: "
                 + "[a=a2, b=b1] [MQTT-3.3.1-6]", payloads);
+        for (Publish p : got) ctx.require(p.retain(), "RETAIN 1 on a retained message sent for a new subscription [MQTT-3.3.1-8]", p);
     }
 
     private static void qos0Replaces(Context ctx) throws Exception {
