@@ -16,6 +16,7 @@ import mqttconf.cli.UsageException;
 import mqttconf.cli.VersionMode;
 import mqttconf.loss.LossMode;
 import mqttconf.suite.TestMode;
+import mqttconf.tls.CertsMode;
 
 /**
  * Entry point: {@code mqttconf MODE [ARGS]}. No arguments (or {@code --help})
@@ -24,7 +25,7 @@ import mqttconf.suite.TestMode;
 public final class Main {
     /** Every mode, in the order the help lists them. */
     static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new BenchMode(), new LossMode(),
-            new StatementsMode(), new VersionMode());
+            new StatementsMode(), new CertsMode(), new VersionMode());
 
     private Main() {
     }

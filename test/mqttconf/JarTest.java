@@ -30,10 +30,13 @@ class JarTest {
         }
     }
 
-    /** Raised from 300 KB when the conformance suite grew to ~275 tests and its 225-row packet table (issue 6). */
+    /**
+     * Raised from 300 KB when the conformance suite grew to ~275 tests and its 225-row packet table (issue 6), and
+     * from 400 KB for the TLS and WebSocket transports on both sides (issue 7).
+     */
     @Test
-    void jarStaysUnder400KB() throws IOException {
+    void jarStaysUnder480KB() throws IOException {
         long size = Files.size(JAR);
-        assertTrue(size <= 400 * 1024, "build/mqttconf.jar is " + size + " bytes");
+        assertTrue(size <= 480 * 1024, "build/mqttconf.jar is " + size + " bytes");
     }
 }

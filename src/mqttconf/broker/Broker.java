@@ -1,9 +1,8 @@
 package mqttconf.broker;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -55,20 +54,32 @@ public final class Broker implements AutoCloseable {
      * thread starts.
      */
     public static Broker start(BrokerConfig config, BrokerLog log, Coverage coverage) throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open();
+        return start(config, List.of(), log, coverage);
+    }
+
+    /**
+     * Also listens on {@code more} (TLS, WebSocket) besides the MQTT port of {@code config}. A certificate file
+     * that cannot be used is a {@link mqttconf.tls.PemException}.
+     */
+    public static Broker start(BrokerConfig config, List<ListenerConfig> more, BrokerLog log, Coverage coverage)
+            throws IOException {
+        List<ListenerConfig> wanted = new ArrayList<>();
+        wanted.add(ListenerConfig.tcp(config.port(), config.bind()));
+        wanted.addAll(more);
+        List<Listener> listeners = new ArrayList<>();
         EventLoop loop;
         try {
-            server.bind(new InetSocketAddress(config.bind(), config.port()));
-            loop = new EventLoop(server, config, log);
+            for (ListenerConfig l : wanted) listeners.add(Listener.open(l, coverage));
+            loop = new EventLoop(listeners, config, log);
         } catch (IOException | RuntimeException e) {
-            server.close();
+            listeners.forEach(Listener::close);
             throw e;
         }
         TopicTree topics = new TopicTree(coverage);
         SessionStore sessions = new SessionStore(topics, coverage);
         Delivery delivery = new Delivery(config, coverage, topics, new RetainedStore(coverage), loop, log);
         ClientRecords clients = new ClientRecords();
-        Broker b = new Broker(config, coverage, clients, loop, loop.port());
+        Broker b = new Broker(config, coverage, clients, loop, listeners.get(0).port());
         b.stats = () -> new BrokerStats(loop.openConnections(), sessions.size(), sessions.queuedMessages(),
                 loop.limit.refused(), delivery.queueLimit.dropped());
         loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients,
@@ -85,6 +96,10 @@ public final class Broker implements AutoCloseable {
         }
         log.info(GuardOptions.describe(config));
         log.info("Starting the MQTT server on port " + b.port);
+        for (Listener l : listeners.subList(1, listeners.size())) {
+            log.info("Starting the " + l.config.describe() + " server on " + l.config.bind() + " port " + l.port()
+                    + l.config.clientCertificates());
+        }
         b.thread.start();
         return b;
     }
@@ -96,6 +111,14 @@ public final class Broker implements AutoCloseable {
     /** The port it listens on (the chosen one when the configuration said 0). */
     public int port() {
         return port;
+    }
+
+    /** The port of the first listener speaking {@code scheme} (tcp, tls, ws, wss); -1 when there is none. */
+    public int port(String scheme) {
+        for (Listener l : loop.listeners()) {
+            if (l.config.scheme().equals(scheme)) return l.port();
+        }
+        return -1;
     }
 
     public BrokerConfig config() {

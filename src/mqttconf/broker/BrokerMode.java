@@ -12,6 +12,7 @@ import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.report.BrokerReport;
 import mqttconf.spec.Coverage;
+import mqttconf.tls.PemException;
 
 /** {@code mqttconf broker}: runs the test broker until SIGINT or SIGTERM, then prints statement coverage. */
 public final class BrokerMode implements Mode {
@@ -77,7 +78,22 @@ public final class BrokerMode implements Mode {
                                                    name as KEY (e.g. "drop-qos0 false", also
                                                    mosquitto's "allow_anonymous false",
                                                    "password_file FILE", "max_connections N",
-                                                   "max_queued_messages N"); # comments
+                                                   "max_queued_messages N"); # comments.
+                                                   After a listener line, as in mosquitto: "protocol
+                                                   websockets", "certfile", "keyfile", "cafile" and
+                                                   "require_certificate true" make it a WebSocket and/or
+                                                   TLS listener; the first plain one is the MQTT port
+                      --tls-port N                 also serve MQTT over TLS on port N (needs --certfile
+                                                   and --keyfile)
+                      --ws-port N                  also serve MQTT over WebSocket on port N (any path;
+                                                   the client must offer the subprotocol "mqtt")
+                      --wss-port N                 also serve MQTT over WebSocket over TLS on port N
+                      --certfile FILE              server certificate chain, PEM (leaf first)
+                      --keyfile FILE               its private key, PEM: PKCS#8 (RSA, EC) or PKCS#1 RSA
+                      --cafile FILE                CA certificates, PEM: ask TLS clients for a
+                                                   certificate signed by one of them
+                      --require-certificate BOOL   refuse TLS clients without such a certificate
+                                                   (default false; needs --cafile)
                       --coverage-file FILE         on stop and on request, write the report to FILE:
                                                    .txt (the lines printed on stop), .tsv, .json or
                                                    .html (one self-contained page); repeatable
@@ -92,6 +108,9 @@ public final class BrokerMode implements Mode {
                   mqttconf broker
                   mqttconf broker --port 1884 --bind 0.0.0.0 --publish-on-pubrel false
                   mqttconf broker -c broker.conf --coverage-file report.html --coverage-file report.json
+                  mqttconf broker --ws-port 8080 --tls-port 8883 --certfile server.crt --keyfile server.key
+
+                Throwaway certificates for trying TLS: mqttconf certs DIR
                 """;
     }
 
@@ -102,9 +121,12 @@ public final class BrokerMode implements Mode {
         Coverage coverage = new Coverage();
         Broker broker;
         try {
-            broker = Broker.start(config, BrokerLog.to(out), coverage);
+            broker = Broker.start(config, options.listeners(), BrokerLog.to(out), coverage);
         } catch (IOException e) {
-            err.println("mqttconf broker: cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage());
+            err.println("mqttconf broker: " + e.getMessage());
+            return Exit.USAGE;
+        } catch (PemException e) {
+            err.println("mqttconf broker: " + e.getMessage());
             return Exit.USAGE;
         }
         broker.onReportRequest(() -> {

@@ -27,10 +27,11 @@ final class BrokerOptions {
     static final List<String> REPORT_FORMATS = List.of(".txt", ".tsv", ".json", ".html");
 
     /** What the mode runs with: the report files asked for (possibly none), in order. */
-    record Parsed(BrokerConfig config, List<Path> coverageFiles) { }
+    record Parsed(BrokerConfig config, List<Path> coverageFiles, List<ListenerConfig> listeners) { }
 
     private BrokerConfig config = BrokerConfig.defaults();
     private final List<Path> coverageFiles = new ArrayList<>();
+    private final ListenerOptions listeners = new ListenerOptions();
 
     private BrokerOptions() {
     }
@@ -41,6 +42,7 @@ final class BrokerOptions {
             if (key.equals("port")) parser.option(key, 'p');
             else parser.option(key);
         }
+        ListenerOptions.FLAGS.forEach(parser::option);
         Args a = parser.parse(args);
         a.rejectPositional();
         BrokerOptions o = new BrokerOptions();
@@ -50,7 +52,7 @@ final class BrokerOptions {
         }
         if (a.has("verbose")) o.config = o.config.withVerbose(true);
         if (a.has("strict")) o.config = o.config.withStrict(true);
-        return new Parsed(o.config, List.copyOf(o.coverageFiles));
+        return new Parsed(o.config, List.copyOf(o.coverageFiles), o.listeners.extra(a, o.config.bind()));
     }
 
     private void readFile(Path file) {
@@ -68,10 +70,9 @@ final class BrokerOptions {
             String value = words.length > 1 ? words[1].strip() : "";
             String where = file + " line " + (i + 1) + ": " + words[0];
             if (key.equals("listener")) {
-                String[] parts = value.split("\\s+");
-                if (value.isEmpty() || parts.length > 2) throw new UsageException(where + " needs PORT [ADDRESS]");
-                set("port", parts[0], where);
-                if (parts.length == 2) set("bind", parts[1], where);
+                listeners.listener(value, where);
+            } else if (ListenerOptions.BLOCK_KEYS.contains(key)) {
+                listeners.set(key, value, where);
             } else if (key.equals("verbose")) {
                 config = config.withVerbose(bool(value, where));
             } else if (key.equals("strict")) {
@@ -81,8 +82,14 @@ final class BrokerOptions {
                 set(key, value, where);
             } else {
                 throw new UsageException(where + " is not a setting (known: listener, verbose, strict, "
-                        + String.join(", ", KEYS) + ")");
+                        + String.join(", ", KEYS) + ", and after a listener line: protocol, certfile, keyfile, cafile, "
+                        + "require_certificate)");
             }
+        }
+        String[] main = listeners.mainListener();
+        if (main != null) {
+            set("port", main[0], file + ": listener");
+            if (main[1] != null) set("bind", main[1], file + ": listener");
         }
     }
 

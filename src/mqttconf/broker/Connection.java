@@ -44,6 +44,8 @@ final class Connection {
     final SelectionKey key;
     final SocketAddress remote;
     private final EventLoop loop;
+    /** Null once released. */
+    private Transport transport;
     private final Decoder decoder;
     private ByteBuffer input = ByteBuffer.allocate(INITIAL_INPUT);
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
@@ -80,13 +82,15 @@ final class Connection {
     private int packetStart;
     private int packetEnd;
 
-    Connection(long id, SocketChannel channel, SelectionKey key, EventLoop loop, int maxPacketSize) throws IOException {
+    Connection(long id, SocketChannel channel, SelectionKey key, EventLoop loop, int maxPacketSize, Listener listener)
+            throws IOException {
         this.id = id;
         this.channel = channel;
         this.key = key;
         this.loop = loop;
         this.remote = channel.getRemoteAddress();
         this.decoder = new Decoder(maxPacketSize);
+        this.transport = listener.transport(channel, () -> loop.resume(this));
     }
 
     /** Receives packets in the buffer and the socket. */
@@ -101,17 +105,24 @@ final class Connection {
      * accepting input. Returns false at end of stream.
      */
     boolean read(PacketSink sink) throws IOException {
-        int n = channel.read(input);
-        if (n < 0) return false;
-        if (n > 0) {
-            // A client in the middle of sending a large packet is not silent [MQTT-3.1.2-23].
-            lastReceived = System.nanoTime();
-            silenceRecorded = false;
+        while (true) {
+            int n = transport.read(input);
+            if (n < 0) return false;
+            if (n > 0) {
+                // A client in the middle of sending a large packet is not silent [MQTT-3.1.2-23].
+                lastReceived = System.nanoTime();
+                silenceRecorded = false;
+            }
+            // A full buffer may leave bytes inside the transport (TLS, WebSocket) that no select reports again;
+            // bytes still in the socket wait for the next turn, so output is flushed in between.
+            boolean filled = !input.hasRemaining() && transport.hasBufferedInput();
+            if (state == State.CLOSING) input.clear();
+            else decode(sink);
+            if (!filled || state == State.CLOSED) return true;
         }
-        if (state == State.CLOSING) {
-            input.clear();
-            return true;
-        }
+    }
+
+    private void decode(PacketSink sink) {
         input.flip();
         try {
             while (state == State.AWAITING_CONNECT || state == State.CONNECTED || state == State.AFTER_DISCONNECT) {
@@ -136,7 +147,6 @@ final class Connection {
         } else if (input.position() == 0 && input.capacity() > 16 * INITIAL_INPUT) {
             input = ByteBuffer.allocate(INITIAL_INPUT);
         }
-        return true;
     }
 
     /**
@@ -166,16 +176,34 @@ final class Connection {
         return pendingOutput;
     }
 
-    /** Writes as much pending output as the socket takes now; true when nothing is left. */
+    /** Writes as much pending output as the transport takes now; true when nothing is left. */
     boolean flush() throws IOException {
         while (!output.isEmpty()) {
             ByteBuffer[] batch = output.stream().limit(MAX_BUFFERS_PER_WRITE).toArray(ByteBuffer[]::new);
-            long written = channel.write(batch);
+            long written = transport.write(batch);
             pendingOutput -= written;
             while (!output.isEmpty() && !output.peek().hasRemaining()) output.poll();
-            if (written == 0) return false;
+            if (written == 0) break;
         }
-        return true;
+        return transport.flush() && output.isEmpty();
+    }
+
+    /** Output waits for the socket to take more (rather than for a TLS handshake, say). */
+    boolean waitsForSocket() {
+        return transport.waitsForSocket();
+    }
+
+    /** Packets or transport bytes (handshake replies, pongs) wait to be written. */
+    boolean hasPendingOutput() {
+        return !output.isEmpty() || transport.waitsForSocket() || transport.hasOwnOutput();
+    }
+
+    void shutdownOutput() throws IOException {
+        transport.shutdownOutput();
+    }
+
+    void closeTransport() {
+        transport.close();
     }
 
     /**
@@ -183,6 +211,7 @@ final class Connection {
      * until that deadline passes (up to the CONNECT timeout), and under churn those add up.
      */
     void release() {
+        transport = null;
         input = ByteBuffer.allocate(0);
         output.clear();
         pendingOutput = 0;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +27,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     private record Timer(long at, long seq, Runnable task) { }
 
     private final Selector selector;
-    private final ServerSocketChannel server;
+    private final List<Listener> listeners;
     private final BrokerConfig config;
     private final BrokerLog log;
     final ConnectionLimit limit;
@@ -43,14 +42,13 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     private long nextConnectionId = 1;
     private volatile boolean running = true;
 
-    EventLoop(ServerSocketChannel server, BrokerConfig config, BrokerLog log) throws IOException {
+    EventLoop(List<Listener> listeners, BrokerConfig config, BrokerLog log) throws IOException {
         this.selector = Selector.open();
-        this.server = server;
+        this.listeners = List.copyOf(listeners);
         this.config = config;
         this.log = log;
         this.limit = new ConnectionLimit(config.maxConnections(), log);
-        server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
+        for (Listener l : listeners) l.server.register(selector, SelectionKey.OP_ACCEPT, l);
     }
 
     void handler(ProtocolHandler h) {
@@ -76,7 +74,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
                 selector.select(wait);
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (!key.isValid()) continue;
-                    if (key.isAcceptable()) accept();
+                    if (key.isAcceptable()) accept((Listener) key.attachment());
                     else ready((Connection) key.attachment(), key);
                 }
                 selector.selectedKeys().clear();
@@ -90,8 +88,8 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             log.error("broker stopped: " + e);
         } finally {
             for (Connection c : List.copyOf(open)) close(c, "broker stopping");
+            listeners.forEach(Listener::close);
             try {
-                server.close();
                 selector.close();
             } catch (IOException ignored) {
                 // nothing more to release
@@ -99,14 +97,14 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         }
     }
 
-    private void accept() throws IOException {
-        for (SocketChannel ch = server.accept(); ch != null; ch = server.accept()) {
+    private void accept(Listener listener) throws IOException {
+        for (SocketChannel ch = listener.server.accept(); ch != null; ch = listener.server.accept()) {
             if (!limit.admit(open.size())) {
                 ch.close();
                 continue;
             }
             try {
-                register(ch);
+                register(ch, listener);
             } catch (IOException e) {
                 // A client may reset between accept and set-up; that costs its own socket only.
                 ch.close();
@@ -115,11 +113,11 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         }
     }
 
-    private void register(SocketChannel ch) throws IOException {
+    private void register(SocketChannel ch, Listener listener) throws IOException {
         ch.configureBlocking(false);
         ch.socket().setTcpNoDelay(true);
         SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-        Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize());
+        Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize(), listener);
         key.attach(c);
         open.add(c);
         deadline(c, System.nanoTime() + config.connectTimeout().toNanos());
@@ -127,17 +125,16 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     }
 
     private void ready(Connection c, SelectionKey key) {
+        serve(c, key.isReadable(), key.isWritable());
+    }
+
+    private void serve(Connection c, boolean read, boolean write) {
         try {
-            if (key.isReadable() && !c.read(this)) {
-                if (c.state == Connection.State.AFTER_DISCONNECT) handler.closedByClientAfterDisconnect(c);
-                close(c, switch (c.state) {
-                    case CLOSING -> "closed by client after rejection";
-                    case AFTER_DISCONNECT -> "closed by client after DISCONNECT";
-                    default -> "connection closed by client";
-                });
-                return;
-            }
-            if (c.state != Connection.State.CLOSED && key.isValid() && key.isWritable()) flush(c);
+            if (read && !input(c)) return;
+            if (c.state != Connection.State.CLOSED && c.key.isValid() && write) flush(c);
+        } catch (Transport.Closing e) {
+            log.info(c.name() + ": " + e.getMessage() + "; closing");
+            closeAfterOutput(c);
         } catch (IOException e) {
             close(c, "network error: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -145,6 +142,29 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             log.error("internal error on connection " + c.id + ": " + e);
             close(c, "internal error: " + e);
         }
+    }
+
+    /** Reads what {@code c} has; false when it was closed. */
+    private boolean input(Connection c) throws IOException {
+        if (!c.read(this)) {
+            if (c.state == Connection.State.AFTER_DISCONNECT) handler.closedByClientAfterDisconnect(c);
+            close(c, switch (c.state) {
+                case CLOSING -> "closed by client after rejection";
+                case AFTER_DISCONNECT -> "closed by client after DISCONNECT";
+                default -> "connection closed by client";
+            });
+            return false;
+        }
+        if (c.state == Connection.State.CLOSED) return false;
+        if (c.hasPendingOutput()) dirty.add(c);
+        return true;
+    }
+
+    /** Goes on with {@code c} after its transport finished work off the loop (a TLS task); any thread. */
+    void resume(Connection c) {
+        execute(() -> {
+            if (c.state != Connection.State.CLOSED) serve(c, true, true);
+        });
     }
 
     @Override
@@ -234,14 +254,14 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             }
             if (c.key.isValid()) {
                 int ops = c.key.interestOps();
-                c.key.interestOps(done ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE);
+                c.key.interestOps(c.waitsForSocket() ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE);
             }
             if (c.state == Connection.State.CONNECTED) handler.outputDrained(c);
             boolean closing = c.state == Connection.State.CLOSING;
             if (done && (closing || c.state == Connection.State.AFTER_DISCONNECT) && !c.outputShutdown) {
                 // Half-close so the client sees our last packet, then wait for its end of stream.
                 c.outputShutdown = true;
-                c.channel.shutdownOutput();
+                c.shutdownOutput();
                 if (closing) deadline(c, System.nanoTime() + 1_000_000_000L);
             }
         } catch (IOException e) {
@@ -278,17 +298,13 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         open.remove(c);
         dirty.remove(c);
         c.key.cancel();
-        try {
-            c.channel.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        c.closeTransport();
         handler.closed(c, reason);
         c.release();
     }
 
-    int port() {
-        return server.socket().getLocalPort();
+    List<Listener> listeners() {
+        return listeners;
     }
 
     /** The open connections; loop thread only. */

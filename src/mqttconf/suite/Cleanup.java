@@ -80,7 +80,7 @@ final class Cleanup {
     }
 
     private static TestClient connected(RunConfig config, String clientId) throws IOException {
-        TestClient c = TestClient.open(config.host(), config.port(), config.timeout(), "cleanup");
+        TestClient c = config.dialer().open(config.host(), config.port(), config.timeout(), "cleanup");
         Connect connect = Connect.of(clientId, true, 60);
         if (config.username() != null) connect = connect.withCredentials(config.username(), config.password());
         c.send(connect);

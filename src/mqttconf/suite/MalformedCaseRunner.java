@@ -49,7 +49,7 @@ public final class MalformedCaseRunner {
             throws IOException, InterruptedException, SetupException, TestFailure {
         byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23(clientId))
                 .replace("{cid}", clientId).replace("{topic}", topic));
-        try (TestClient c = TestClient.open(config.host(), config.port(), timeout, "row").traced(trace)) {
+        try (TestClient c = config.dialer().open(config.host(), config.port(), timeout, "row").traced(trace)) {
             if (row.after() == After.CONNECT) connect(c, clientId);
             c.sendRaw(bytes);
             List<byte[]> replies = new ArrayList<>();

@@ -58,7 +58,7 @@ public final class Peer implements AutoCloseable {
     static Peer open(Context ctx, String role, String clientId) {
         RunConfig c = ctx.config();
         try {
-            return new Peer(ctx, clientId, TestClient.open(c.host(), c.port(), c.timeout(), role).traced(ctx.transcript()));
+            return new Peer(ctx, clientId, c.dialer().open(c.host(), c.port(), c.timeout(), role).traced(ctx.transcript()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a connection to " + c.target() + ": " + e.getMessage(), e);
         }

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import mqttconf.client.Dialer;
+import mqttconf.client.WebSocketDialer;
+
 /**
  * Everything a run needs to know about the target and how to behave towards it.
  *
@@ -15,10 +18,11 @@ import java.util.function.Consumer;
  * @param nosubscribeFilter a filter the server refuses, for the optional subscribe failure test; null when not given
  * @param parallel       how many tests run at once
  * @param trace          receives every packet in and out (--verbose); null for none
+ * @param dialer         how connections reach the server: TCP, TLS, WebSocket
  */
 public record RunConfig(String host, int port, Duration timeout, String clientIdPrefix, String topicPrefix,
                         String username, byte[] password, int keepAliveSeconds, String nosubscribeFilter,
-                        int parallel, Consumer<String> trace) {
+                        int parallel, Consumer<String> trace, Dialer dialer) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
     public static final int DEFAULT_KEEP_ALIVE = 2;
     public static final int DEFAULT_PARALLEL = 16;
@@ -29,13 +33,14 @@ public record RunConfig(String host, int port, Duration timeout, String clientId
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(clientIdPrefix, "clientIdPrefix");
         Objects.requireNonNull(topicPrefix, "topicPrefix");
+        Objects.requireNonNull(dialer, "dialer");
     }
 
     /** A configuration with a fresh run token and defaults for everything else. */
     public static RunConfig defaults(String host, int port) {
         String token = runToken();
         return new RunConfig(host, port, DEFAULT_TIMEOUT, "mqc" + token, "mqttconf/" + token + "/", null, null,
-                DEFAULT_KEEP_ALIVE, null, DEFAULT_PARALLEL, null);
+                DEFAULT_KEEP_ALIVE, null, DEFAULT_PARALLEL, null, Dialer.tcp());
     }
 
     /** Six random alphanumeric characters: what makes this run's client ids and topics its own. */
@@ -48,26 +53,36 @@ public record RunConfig(String host, int port, Duration timeout, String clientId
 
     public RunConfig withTimeout(Duration t) {
         return new RunConfig(host, port, t, clientIdPrefix, topicPrefix, username, password, keepAliveSeconds,
-                nosubscribeFilter, parallel, trace);
+                nosubscribeFilter, parallel, trace, dialer);
     }
 
     public RunConfig withPrefixes(String clientIds, String topics) {
         return new RunConfig(host, port, timeout, clientIds, topics, username, password, keepAliveSeconds,
-                nosubscribeFilter, parallel, trace);
+                nosubscribeFilter, parallel, trace, dialer);
     }
 
     public RunConfig withCredentials(String user, byte[] pass) {
         return new RunConfig(host, port, timeout, clientIdPrefix, topicPrefix, user, pass, keepAliveSeconds,
-                nosubscribeFilter, parallel, trace);
+                nosubscribeFilter, parallel, trace, dialer);
     }
 
     public RunConfig withOptions(int keepAlive, String nosubscribe, int par, Consumer<String> tr) {
         return new RunConfig(host, port, timeout, clientIdPrefix, topicPrefix, username, password, keepAlive,
-                nosubscribe, par, tr);
+                nosubscribe, par, tr, dialer);
     }
 
-    /** {@code host:port}, with brackets around an IPv6 address. */
+    public RunConfig withDialer(Dialer d) {
+        return new RunConfig(host, port, timeout, clientIdPrefix, topicPrefix, username, password, keepAliveSeconds,
+                nosubscribeFilter, parallel, trace, d);
+    }
+
+    /** {@code host:port}, with brackets around an IPv6 address; as a URL for TLS and WebSocket. */
     public String target() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        String hostPort = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return switch (dialer) {
+            case WebSocketDialer ws -> ws.scheme() + "://" + hostPort + ws.path();
+            case Dialer.Tls t -> "ssl://" + hostPort;
+            default -> hostPort;
+        };
     }
 }

@@ -21,6 +21,7 @@ public final class Suite {
         all.addAll(SubAckTests.all());
         all.addAll(QosTests.all());
         all.addAll(MalformedTests.all());
+        all.addAll(WebSocketTests.all());
         return List.copyOf(all);
     }
 }

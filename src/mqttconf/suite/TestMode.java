@@ -36,7 +36,11 @@ public final class TestMode implements Mode {
     @Override
     public String usage() {
         return """
-                usage: mqttconf test [options] [host[:port]]     (default localhost:1883)
+                usage: mqttconf test [options] [host[:port] | URL]     (default localhost:1883)
+
+                URL: tcp://host:port, ssl://host:port (TLS, also mqtts://), ws://host:port/path or
+                wss://host:port/path (MQTT over WebSocket; path /mqtt when none; the chapter 6 tests
+                run only over WebSocket).
 
                 Runs the MQTT 3.1.1 server conformance tests against a server, concurrently, each with
                 its own client ids and topics; removes the retained messages and sessions it created.
@@ -60,6 +64,11 @@ public final class TestMode implements Mode {
                   --parallel N               tests running at once (default 16)
                   --keepalive-seconds N      keep alive for the keep alive test (default 2)
                   --nosubscribe-filter F     a filter the server refuses: enables the subscribe failure test
+                tls
+                  --tls                      TLS even without ssl:// or wss://
+                  --cafile FILE              trust the CA certificates in FILE (PEM) instead of the JDK's
+                  --cert FILE, --key FILE    present this client certificate and key (PEM)
+                  --insecure                 do not verify the server certificate or host name (loud)
                 output
                   --quiet, -q                only failures and the summary line
                   --verbose, -v              print every packet sent and received
@@ -76,6 +85,7 @@ public final class TestMode implements Mode {
         Args a = new Args.Parser().flag("list").flag("coverage").option("only").option("skip").option("statement").option("section")
                 .option("username").option("password").option("client-id-prefix").option("topic-prefix")
                 .option("timeout").option("parallel").option("keepalive-seconds").option("nosubscribe-filter")
+                .flag("tls").option("cafile").option("cert").option("key").flag("insecure")
                 .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").parse(argv);
         Selection selection = new Selection(a.values("only"), a.values("skip"), a.values("statement"), a.values("section"));
         List<TestCase> tests = selection.apply(Suite.all());
@@ -115,10 +125,12 @@ public final class TestMode implements Mode {
         return Exit.OK;
     }
 
-    static RunConfig config(Args a, String target, PrintStream out) {
+    static RunConfig config(Args a, String url, PrintStream out) {
+        Transports.Target parsed = Transports.target(url, a.has("tls"));
+        String target = parsed.hostPort();
         int colon = target.lastIndexOf(':');
         String host = target;
-        int port = 1883;
+        int port = parsed.defaultPort();
         if (target.startsWith("[")) {
             int close = target.indexOf(']');
             if (close < 0) throw new UsageException("bad address '" + target + "': missing ]");
@@ -132,7 +144,7 @@ public final class TestMode implements Mode {
             port = Args.parseInt("port", target.substring(colon + 1), 1, 65535);
         }
         if (host.isEmpty()) throw new UsageException("bad address '" + target + "': no host");
-        RunConfig c = RunConfig.defaults(host, port);
+        RunConfig c = RunConfig.defaults(host, port).withDialer(Transports.dialer(parsed, a, out));
         c = c.withTimeout(Duration.ofMillis(Math.round(seconds(a.value("timeout", "3"), "--timeout") * 1000)));
         String token = c.clientIdPrefix().substring(3);
         c = c.withPrefixes(a.value("client-id-prefix", c.clientIdPrefix()), a.value("topic-prefix", c.topicPrefix()));
@@ -172,7 +184,7 @@ public final class TestMode implements Mode {
     static String preflight(RunConfig config) {
         TestClient c;
         try {
-            c = TestClient.open(config.host(), config.port(), config.timeout(), "preflight");
+            c = config.dialer().open(config.host(), config.port(), config.timeout(), "preflight");
         } catch (IOException e) {
             return "cannot connect to " + config.target() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
         }
