@@ -5,8 +5,8 @@
 #   make run      run the broker on port 1883
 #   make bench    our broker against mosquitto, table in build/bench.md (not part of make test)
 #   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
-#                 and the conformance suite (mqttconf test) against mosquitto; both also over
-#                 TLS and WebSocket (test/interop/transports.sh)
+#                 and the conformance suite (mqttconf test) against mosquitto, the auth tests against
+#                 one with a password file; both also over TLS and WebSocket (test/interop/transports.sh)
 #   make fuzz     hostile packets against the in-process broker while a canary publishes (FUZZ_SEED, FUZZ_PACKETS)
 #   make soak     10,000 connect/disconnect cycles and 10,000 concurrent connections: no leak
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
@@ -100,6 +100,7 @@ run: $(JAR)
 interop: $(JAR)
 	test/interop/broker-clients.sh
 	test/interop/suite-vs-mosquitto.sh --quiet
+	test/interop/auth-vs-mosquitto.sh --quiet
 	test/interop/paho-java.sh '$(JDK)'
 	test/interop/transports.sh
 

@@ -1,5 +1,6 @@
 package mqttconf.client;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,6 +87,17 @@ public final class TestClient implements AutoCloseable {
         Consumer<String> t = trace;
         if (t != null) t.accept(name + " -> " + p);
         write(Encoder.encode(p));
+    }
+
+    /** Sends {@code packets} in one write, so the server may read them all at once. */
+    public void sendTogether(List<Packet> packets) throws IOException {
+        Consumer<String> t = trace;
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (Packet p : packets) {
+            if (t != null) t.accept(name + " -> " + p);
+            all.writeBytes(Encoder.encode(p));
+        }
+        write(all.toByteArray());
     }
 
     public void sendRaw(byte[] bytes) throws IOException {

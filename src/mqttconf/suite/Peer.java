@@ -93,6 +93,16 @@ public final class Peer implements AutoCloseable {
         }
     }
 
+    /** Sends {@code packets} in one write. */
+    public void sendTogether(Packet... packets) throws TestFailure {
+        try {
+            client.sendTogether(List.of(packets));
+        } catch (IOException e) {
+            throw new TestFailure("the connection to stay open to send " + List.of(packets),
+                    "connection broken: " + e.getMessage());
+        }
+    }
+
     /** Sends CONNECT; returns the CONNACK, which must be the first packet from the server [MQTT-3.2.0-1]. */
     public ConnAck connect(Connect c) throws TestFailure {
         send(c);

@@ -14,6 +14,7 @@ public final class Suite {
         all.addAll(WillTests.all());
         all.addAll(SessionTests.all());
         all.addAll(ConnectTests.all());
+        all.addAll(AuthTests.all());
         all.addAll(PublishTests.all());
         all.addAll(RetainTests.all());
         all.addAll(SubscribeTests.all());

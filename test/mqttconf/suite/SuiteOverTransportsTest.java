@@ -51,7 +51,7 @@ class SuiteOverTransportsTest {
     private static String problems(Report report, boolean websocket) {
         return report.results().stream()
                 .filter(r -> r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR
-                        || r.verdict() == Verdict.SKIP && websocket)
+                        || r.verdict() == Verdict.SKIP && websocket && !r.test().name().startsWith("auth."))
                 .map(r -> r.verdict() + " " + r.test().name() + ": " + r.summary() + "\n" + r.evidence())
                 .collect(Collectors.joining("\n"));
     }
