@@ -1,5 +1,6 @@
 package mqttconf.suite;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 
 import mqttconf.codec.Decoder;
@@ -23,7 +25,8 @@ import mqttconf.codec.Packet;
  * A TCP proxy on 127.0.0.1 in front of a server, injecting one fault per connection. Server to client, every
  * packet is decoded, handed to the {@link Fault} and the packets it returns are re-encoded; client to server,
  * packets pass as their original bytes unless the fault swallows them. Bytes that do not decode pass raw from
- * there on (the malformed table sends such bytes on purpose).
+ * there on (the malformed table sends such bytes on purpose). A fault may also shape how the packets it
+ * passes are written to the client: in pieces, together, or late.
  */
 final class FaultProxy implements AutoCloseable {
     private static final Duration HOLD = Duration.ofMillis(40);
@@ -49,6 +52,16 @@ final class FaultProxy implements AutoCloseable {
             return false;
         }
 
+        /** How long the server must stay quiet before {@link #release} while {@link #holding}. */
+        Duration hold() {
+            return HOLD;
+        }
+
+        /** How the packets of one {@link #fromServer} or {@link #release} reach the client: in one write. */
+        void toClient(List<Packet> packets, Link link) throws IOException {
+            if (!packets.isEmpty()) link.toClient(encode(packets));
+        }
+
         /** When the server closes: true keeps the client's side open (its bytes go nowhere). */
         boolean keepsClientOpen() {
             return false;
@@ -72,6 +85,23 @@ final class FaultProxy implements AutoCloseable {
 
         void toClient(Packet p) throws IOException {
             write(client, Encoder.encode(p));
+        }
+
+        void toClient(byte[] b) throws IOException {
+            write(client, b);
+        }
+
+        /** Writes {@code b} in pieces, each its own write, with no other write to the client in between. */
+        void toClientInPieces(byte[] b, IntUnaryOperator pieceAt) throws IOException {
+            OutputStream out = client.getOutputStream();
+            synchronized (client) {
+                for (int off = 0; off < b.length; ) {
+                    int n = Math.min(b.length - off, Math.max(1, pieceAt.applyAsInt(off)));
+                    out.write(b, off, n);
+                    out.flush();
+                    off += n;
+                }
+            }
         }
 
         void toServer(Packet p) throws IOException {
@@ -186,12 +216,12 @@ final class FaultProxy implements AutoCloseable {
             InputStream in = link.server.getInputStream();
             byte[] chunk = new byte[1 << 16];
             while (true) {
-                link.server.setSoTimeout(fault.holding() ? (int) HOLD.toMillis() : 0);
+                link.server.setSoTimeout(fault.holding() ? (int) Math.max(1, fault.hold().toMillis()) : 0);
                 int n;
                 try {
                     n = in.read(chunk);
                 } catch (SocketTimeoutException quiet) {
-                    for (Packet p : fault.release()) link.toClient(p);
+                    fault.toClient(fault.release(), link);
                     continue;
                 }
                 if (n < 0) break;
@@ -204,9 +234,7 @@ final class FaultProxy implements AutoCloseable {
                 buf.flip();
                 try {
                     Packet p;
-                    while ((p = decoder.decode(buf)) != null) {
-                        for (Packet q : fault.fromServer(p, link)) link.toClient(q);
-                    }
+                    while ((p = decoder.decode(buf)) != null) fault.toClient(fault.fromServer(p, link), link);
                 } catch (MalformedPacketException e) {
                     raw = true;
                     writeRaw(link.client, link.client.getOutputStream(), buf.array(), buf.position(), buf.remaining());
@@ -214,7 +242,7 @@ final class FaultProxy implements AutoCloseable {
                 }
                 buf.compact();
             }
-            for (Packet p : fault.release()) link.toClient(p);
+            fault.toClient(fault.release(), link);
         } catch (IOException | InterruptedException ended) {
             // either side went away, or the proxy is closing
         }
@@ -238,6 +266,12 @@ final class FaultProxy implements AutoCloseable {
             out.write(b, off, len);
             out.flush();
         }
+    }
+
+    static byte[] encode(List<Packet> packets) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Packet p : packets) out.writeBytes(Encoder.encode(p));
+        return out.toByteArray();
     }
 
     private static ByteBuffer append(ByteBuffer buf, byte[] chunk, int n) {
