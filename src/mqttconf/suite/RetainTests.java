@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import mqttconf.codec.Packet.Publish;
+import mqttconf.codec.Packet.SubAck;
+import mqttconf.codec.Packet.Subscription;
 
 /** Retained messages (3.3.1.3): set, delivered to new subscriptions, cleared by an empty retained message. */
 final class RetainTests {
@@ -27,7 +29,7 @@ final class RetainTests {
                         RetainTests::qosStored),
                 // Only the last retained message of each matching topic is sent to a new subscription.
                 TestCase.must("retain.last-message-per-topic", List.of("MQTT-3.3.1-6", "MQTT-3.3.1-5", "MQTT-3.3.1-8"),
-                        "a new wildcard subscription gets the last retained message of each matching topic, once, with RETAIN 1",
+                        "a new subscription gets the last retained message of each matching topic, once, with RETAIN 1",
                         RetainTests::lastPerTopic),
                 // A retained QoS 0 message MUST discard the one retained before; keeping the new one is a SHOULD.
                 TestCase.must("retain.qos0-replaces-retained", List.of("MQTT-3.3.1-7"),
@@ -43,8 +45,8 @@ final class RetainTests {
         Peer pub = ctx.connect("pub");
         for (int q = 1; q <= 2; q++) pub.publishRetained(ctx.topic("q" + q), "qos " + q, q);
         Peer sub = ctx.connect("sub");
-        int granted = sub.subscribe(ctx.topic("+"), 2);
         for (int q = 1; q <= 2; q++) {
+            int granted = sub.subscribe(ctx.topic("q" + q), 2);
             Publish r = sub.expectPublish(ctx.topic("q" + q));
             int want = Math.min(q, granted);
             ctx.require(r.qos() == want && r.retain(), "the retained message at QoS " + want + " = min(stored QoS "
@@ -60,7 +62,7 @@ final class RetainTests {
         pub.publishRetained(a, "a2", 1);
         pub.publishRetained(b, "b1", 1);
         Peer sub = ctx.connect("sub");
-        sub.subscribe(ctx.topic("+"), 1);
+        subscribeBoth(ctx, sub, a, b);
         List<Publish> got = new ArrayList<>(List.of(sub.expectPublish(a), sub.expectPublish(b)));
         got.addAll(sub.settle());
         List<String> payloads = got.stream().map(p -> p.topic().substring(p.topic().length() - 1) + "="
@@ -68,6 +70,18 @@ final class RetainTests {
         ctx.require(payloads.equals(List.of("a=a2", "b=b1")), "exactly the last retained message of each topic: "
                 + "[a=a2, b=b1] [MQTT-3.3.1-6]", payloads);
         for (Publish p : got) ctx.require(p.retain(), "RETAIN 1 on a retained message sent for a new subscription [MQTT-3.3.1-8]", p);
+    }
+
+    /**
+     * One subscription matching both topics where the server allows wildcards, since retained messages found by a
+     * wildcard are the harder case for a server; else the two topics in one SUBSCRIBE.
+     */
+    private static void subscribeBoth(Context ctx, Peer sub, String a, String b) throws Exception {
+        String filter = ctx.topic("+");
+        if (sub.subscribeAll(List.of(new Subscription(filter, 1))).returnCodes().get(0) != SubAck.FAILURE) return;
+        ctx.observe("refused " + filter + " (0x80, allowed [MQTT-3.8.3-2]): checked with the two topics as filters");
+        SubAck ack = sub.subscribeAll(List.of(new Subscription(a, 1), new Subscription(b, 1)));
+        if (ack.returnCodes().contains(SubAck.FAILURE)) throw new TestSkipped("the server refused a subscription: " + ack);
     }
 
     private static void qos0Replaces(Context ctx) throws Exception {
@@ -79,7 +93,8 @@ final class RetainTests {
         String sentinel = ctx.topic("sentinel");
         pub.publishRetained(sentinel, "sentinel", 1);
         Peer late = ctx.connect("late");
-        late.subscribe(ctx.topic("+"), 1);
+        late.subscribe(topic, 1);
+        late.subscribe(sentinel, 1);
         late.expectPublish(sentinel);
         List<String> got = late.settle().stream().filter(p -> p.topic().equals(topic))
                 .map(p -> new String(p.payload(), StandardCharsets.UTF_8)).toList();
@@ -106,13 +121,12 @@ final class RetainTests {
 
     private static void setAndClear(Context ctx) throws Exception {
         List<String> topics = List.of(ctx.topic("q0"), ctx.topic("q1"), ctx.topic("q2"));
-        String all = ctx.topic("+");
         Peer pub = ctx.connect("pub");
         for (int q = 0; q <= 2; q++) pub.publishRetained(topics.get(q), "qos " + q, q);
         pub.settle();
 
         Peer sub = ctx.connect("sub");
-        sub.subscribe(all, 2);
+        for (String t : topics) sub.subscribe(t, 2);
         for (int q = 1; q <= 2; q++) {
             Publish r = sub.expectPublish(topics.get(q));
             ctx.require(r.retain(), "RETAIN 1 on a retained message sent for a new subscription [MQTT-3.3.1-8]", r);
@@ -135,7 +149,8 @@ final class RetainTests {
         String sentinel = ctx.topic("sentinel");
         pub.publishRetained(sentinel, "sentinel", 1);
         Peer late = ctx.connect("late");
-        late.subscribe(all, 2);
+        for (String t : topics) late.subscribe(t, 2);
+        late.subscribe(sentinel, 2);
         late.expectPublish(sentinel);
         List<Publish> stale = late.settle().stream().filter(p -> topics.contains(p.topic())).toList();
         ctx.require(stale.isEmpty(), "no retained message left on the cleared topics [MQTT-3.3.1-10] [MQTT-3.3.1-11]", stale);

@@ -91,10 +91,17 @@ final class WillTests {
                 "the will message after the server closed the connection [MQTT-3.1.2-8]");
     }
 
+    /**
+     * The client id had a will on its previous connection (ended by DISCONNECT): a server that keeps wills per
+     * client id rather than per connection would publish it now.
+     */
     private static void noWill(Context ctx) throws Exception {
+        String topic = ctx.topic("will");
         String marker = ctx.topic("marker");
         Peer watcher = ctx.connect("watcher");
-        watcher.subscribe(ctx.topic("#"), 1);
+        watcher.subscribe(topic, 1);
+        watcher.subscribe(marker, 1);
+        ctx.connect("dying", true, c -> withWill(c, topic, "will of an earlier connection", c.keepAlive())).disconnect();
         ctx.connect("dying").close();
         ctx.connect("other").publish(marker, "marker", 1);
         watcher.expectPublish(marker);
