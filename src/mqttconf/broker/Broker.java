@@ -34,14 +34,17 @@ public final class Broker implements AutoCloseable {
     /** Computes the stats; loop thread only. */
     private Supplier<BrokerStats> stats;
 
-    private Broker(BrokerConfig config, Coverage coverage, ClientRecords clients, EventLoop loop, int port) {
+    private static final int NO_PORT = -1;
+
+    private Broker(BrokerConfig config, Coverage coverage, ClientRecords clients, EventLoop loop, int port,
+                   int firstPort) {
         this.config = config;
         this.coverage = coverage;
         this.clients = clients;
         this.reportHook = this::summary;
         this.loop = loop;
         this.port = port;
-        this.thread = Thread.ofPlatform().name("mqttconf-broker-" + port).daemon(true).unstarted(loop);
+        this.thread = Thread.ofPlatform().name("mqttconf-broker-" + firstPort).daemon(true).unstarted(loop);
     }
 
     /** Starts a silent broker with its own coverage counters. */
@@ -66,6 +69,16 @@ public final class Broker implements AutoCloseable {
         List<ListenerConfig> wanted = new ArrayList<>();
         wanted.add(ListenerConfig.tcp(config.port(), config.bind()));
         wanted.addAll(more);
+        return startOn(wanted, config, log, coverage);
+    }
+
+    /**
+     * Listens on exactly {@code wanted} (at least one), as mosquitto does with the listeners of its config file;
+     * the port of {@code config} is not used. Without a plain MQTT listener {@link #port()} throws.
+     */
+    public static Broker startOn(List<ListenerConfig> wanted, BrokerConfig config, BrokerLog log, Coverage coverage)
+            throws IOException {
+        if (wanted.isEmpty()) throw new IllegalArgumentException("no listener");
         List<Listener> listeners = new ArrayList<>();
         EventLoop loop;
         try {
@@ -79,7 +92,9 @@ public final class Broker implements AutoCloseable {
         SessionStore sessions = new SessionStore(topics, coverage);
         Delivery delivery = new Delivery(config, coverage, topics, new RetainedStore(coverage), loop, log);
         ClientRecords clients = new ClientRecords();
-        Broker b = new Broker(config, coverage, clients, loop, listeners.get(0).port());
+        Listener plain = listeners.stream().filter(l -> l.config.scheme().equals("tcp")).findFirst().orElse(null);
+        Broker b = new Broker(config, coverage, clients, loop, plain == null ? NO_PORT : plain.port(),
+                listeners.get(0).port());
         b.stats = () -> new BrokerStats(loop.openConnections(), sessions.size(), sessions.queuedMessages(),
                 loop.limit.refused(), delivery.queueLimit.dropped());
         loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients,
@@ -89,16 +104,21 @@ public final class Broker implements AutoCloseable {
         log.info("Optional behaviour, single publish on overlapping topics: " + word(config.overlappingSingle()));
         log.info("Optional behaviour, drop QoS 0 publications to disconnected clients: " + word(config.dropQos0()));
         log.info("Optional behaviour, support zero length clientids: " + word(config.zeroLengthClientIds()));
-        if (config.bind().equals(BrokerConfig.DEFAULT_BIND)) {
+        List<String> binds = wanted.stream().map(ListenerConfig::bind).distinct().toList();
+        if (binds.equals(List.of(BrokerConfig.DEFAULT_BIND))) {
             log.info("Listening on 127.0.0.1 only; use --bind 0.0.0.0 to listen on all interfaces");
         } else {
-            log.info("Listening on " + config.bind());
+            log.info("Listening on " + String.join(", ", binds));
         }
         log.info(GuardOptions.describe(config));
-        log.info("Starting the MQTT server on port " + b.port);
-        for (Listener l : listeners.subList(1, listeners.size())) {
-            log.info("Starting the " + l.config.describe() + " server on " + l.config.bind() + " port " + l.port()
-                    + l.config.clientCertificates());
+        for (Listener l : listeners) {
+            // Scripts read the plain port from this exact line.
+            if (l == plain) {
+                log.info("Starting the MQTT server on port " + l.port());
+            } else {
+                log.info("Starting the " + l.config.describe() + " server on " + l.config.bind() + " port " + l.port()
+                        + l.config.clientCertificates());
+            }
         }
         b.thread.start();
         return b;
@@ -108,8 +128,15 @@ public final class Broker implements AutoCloseable {
         return b ? "True" : "False";
     }
 
-    /** The port it listens on (the chosen one when the configuration said 0). */
+    /**
+     * The port of its first plain MQTT listener (the chosen one when the configuration said 0). Throws
+     * {@link IllegalStateException} when it has none (a config file with only TLS or WebSocket listeners): handing
+     * out a TLS or WebSocket port to a caller that will speak plain MQTT would fail later and less clearly.
+     */
     public int port() {
+        if (port == NO_PORT) {
+            throw new IllegalStateException("no plain MQTT listener; use port(\"tls\"), port(\"ws\") or port(\"wss\")");
+        }
         return port;
     }
 

@@ -82,7 +82,10 @@ public final class BrokerMode implements Mode {
                                                    After a listener line, as in mosquitto: "protocol
                                                    websockets", "certfile", "keyfile", "cafile" and
                                                    "require_certificate true" make it a WebSocket and/or
-                                                   TLS listener; the first plain one is the MQTT port
+                                                   TLS listener; the first plain one is the MQTT port.
+                                                   As in mosquitto, a file with listener lines opens only
+                                                   those: no plain MQTT port unless one is listed, or a
+                                                   port is set ("port N" or --port)
                       --tls-port N                 also serve MQTT over TLS on port N (needs --certfile
                                                    and --keyfile)
                       --ws-port N                  also serve MQTT over WebSocket on port N (any path;
@@ -121,7 +124,7 @@ public final class BrokerMode implements Mode {
         Coverage coverage = new Coverage();
         Broker broker;
         try {
-            broker = Broker.start(config, options.listeners(), BrokerLog.to(out), coverage);
+            broker = Broker.startOn(options.listeners(), config, BrokerLog.to(out), coverage);
         } catch (IOException e) {
             err.println("mqttconf broker: " + e.getMessage());
             return Exit.USAGE;

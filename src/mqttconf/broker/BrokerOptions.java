@@ -16,7 +16,8 @@ import mqttconf.codec.Decoder;
 /**
  * The broker's settings from a mosquitto-style config file ({@code -c FILE}) and then from flags, which win.
  * A file line is {@code key value} with the flag's name as key ({@code drop-qos0 false}; {@code _} may stand for
- * {@code -}), plus {@code listener PORT [ADDR]}; {@code #} starts a comment.
+ * {@code -}), plus {@code listener PORT [ADDR]}; {@code #} starts a comment. Without listener lines the plain
+ * MQTT port always opens; with them, only if one is plain or a port is set ({@code port} key, {@code --port}).
  */
 final class BrokerOptions {
     /** Settings that take a value, as flags ({@code --port}) and as file keys ({@code port}). */
@@ -26,12 +27,13 @@ final class BrokerOptions {
     /** Report file extensions {@code --coverage-file} accepts. */
     static final List<String> REPORT_FORMATS = List.of(".txt", ".tsv", ".json", ".html");
 
-    /** What the mode runs with: the report files asked for (possibly none), in order. */
+    /** What the mode runs with: the report files asked for (possibly none), in order; every listener. */
     record Parsed(BrokerConfig config, List<Path> coverageFiles, List<ListenerConfig> listeners) { }
 
     private BrokerConfig config = BrokerConfig.defaults();
     private final List<Path> coverageFiles = new ArrayList<>();
     private final ListenerOptions listeners = new ListenerOptions();
+    private boolean portSet;
 
     private BrokerOptions() {
     }
@@ -52,7 +54,8 @@ final class BrokerOptions {
         }
         if (a.has("verbose")) o.config = o.config.withVerbose(true);
         if (a.has("strict")) o.config = o.config.withStrict(true);
-        return new Parsed(o.config, List.copyOf(o.coverageFiles), o.listeners.extra(a, o.config.bind()));
+        boolean plain = !o.listeners.declared() || o.portSet;
+        return new Parsed(o.config, List.copyOf(o.coverageFiles), o.listeners.all(a, o.config, plain));
     }
 
     private void readFile(Path file) {
@@ -95,7 +98,10 @@ final class BrokerOptions {
 
     private void set(String key, String value, String where) {
         config = switch (key) {
-            case "port" -> config.withPort(Args.parseInt(where, value, 0, 65535));
+            case "port" -> {
+                portSet = true;
+                yield config.withPort(Args.parseInt(where, value, 0, 65535));
+            }
             case "bind" -> config.withBind(value);
             case "publish-on-pubrel" -> config.withPublishOnPubrel(bool(value, where));
             case "overlapping-single" -> config.withOverlappingSingle(bool(value, where));

@@ -13,7 +13,8 @@ import mqttconf.cli.UsageException;
  * {@code --wss-port} with {@code --certfile}, {@code --keyfile}, {@code --cafile}, {@code --require-certificate})
  * and from config file blocks as mosquitto writes them: a {@code listener PORT [ADDR]} line, then its
  * {@code protocol websockets}, {@code certfile}, {@code keyfile}, {@code cafile}, {@code require_certificate}.
- * The first plain MQTT block of a file is the broker's main port; every other block is an extra listener.
+ * As with mosquitto, a file that has listener blocks lists every listener: its first plain MQTT block is the
+ * broker's main port, and there is no plain port unless the file declares one (or a {@code port} is set).
  */
 final class ListenerOptions {
     static final List<String> FLAGS = List.of("tls-port", "ws-port", "wss-port", "certfile", "keyfile", "cafile",
@@ -77,9 +78,19 @@ final class ListenerOptions {
         return null;
     }
 
-    /** Every listener besides the main port: file blocks first, then those of flags on {@code bind}. */
-    List<ListenerConfig> extra(Args a, String bind) {
+    /** Whether the file had any {@code listener} line. */
+    boolean declared() {
+        return !blocks.isEmpty();
+    }
+
+    /**
+     * Every listener, in startup order: the main plain port of {@code config} when {@code plain}, the other file
+     * blocks, then those of flags on {@code config.bind()}.
+     */
+    List<ListenerConfig> all(Args a, BrokerConfig config, boolean plain) {
+        String bind = config.bind();
         List<ListenerConfig> out = new ArrayList<>();
+        if (plain) out.add(ListenerConfig.tcp(config.port(), bind));
         boolean mainSeen = false;
         for (Block b : blocks) {
             if (b.plain() && !mainSeen) {
