@@ -46,6 +46,7 @@ public final class Peer implements AutoCloseable {
     private final List<Packet> unclaimed = new ArrayList<>();
     private boolean autoAck = true;
     private int lastPacketId;
+    /** The event that ended the connection: its close, or the malformed packet the client stopped reading at. */
     private Event closed;
     private ConnAck connAck;
 
@@ -238,9 +239,13 @@ public final class Peer implements AutoCloseable {
         return all;
     }
 
-    /** The next packet, or null when none came within {@code wait} or the connection ended. */
-    public Packet receive(Duration wait) {
+    /**
+     * The next packet, or null when none came within {@code wait} or the connection ended; a malformed packet
+     * from the server is a FAIL, never mistaken for silence or a close.
+     */
+    public Packet receive(Duration wait) throws TestFailure {
         Event e = next(wait);
+        if (e instanceof Event.Malformed) throw new TestFailure("a well-formed packet from the server", describe(e));
         return e instanceof Event.Received r ? r.packet() : null;
     }
 
@@ -257,11 +262,7 @@ public final class Peer implements AutoCloseable {
             if (left <= 0) return false;
             Event e = next(Duration.ofNanos(left));
             if (e == null) return false;
-            if (e instanceof Event.Closed) return true;
-            if (e instanceof Event.Malformed) {
-                closed = new Event.Closed("ended by a malformed packet from the server");
-                return true;
-            }
+            if (e instanceof Event.Closed || e instanceof Event.Malformed) return true;
             if (e instanceof Event.Received r && r.packet() instanceof Publish pub) {
                 boolean resend = isResend(pub);
                 acknowledge(pub);
@@ -309,7 +310,8 @@ public final class Peer implements AutoCloseable {
         if (closed != null) return closed;
         try {
             Event e = client.next(wait);
-            if (e instanceof Event.Closed) closed = e;
+            // The client stops reading at a malformed packet: every later wait reports it, not the close after it.
+            if (e instanceof Event.Closed || e instanceof Event.Malformed) closed = e;
             return e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
