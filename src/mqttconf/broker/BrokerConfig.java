@@ -24,11 +24,13 @@ import java.time.Duration;
  * @param maxConnections     open connections beyond which new ones are closed at once
  * @param maxQueuedMessages  messages an offline persistent session may hold; beyond it messages are dropped, QoS 0 first
  * @param access             who may connect: anonymous clients, and the password file for user names
+ * @param packetTimeout      time a packet has to arrive whole once its first byte came, whatever the keep alive
  */
 public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boolean overlappingSingle,
                            boolean dropQos0, boolean zeroLengthClientIds, int maxPacketSize, int maxOutputBytes,
                            Duration connectTimeout, boolean verbose, boolean strict, Duration ackTimeout,
-                           Duration disconnectGrace, int maxConnections, int maxQueuedMessages, Access access) {
+                           Duration disconnectGrace, int maxConnections, int maxQueuedMessages, Access access,
+                           Duration packetTimeout) {
     public static final int DEFAULT_PORT = 1883;
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
@@ -49,13 +51,16 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         if (maxQueuedMessages < 1)
             throw new IllegalArgumentException("maximum queued messages " + maxQueuedMessages + " below 1");
         if (access == null) throw new IllegalArgumentException("no access rule");
+        if (packetTimeout.isNegative() || packetTimeout.isZero())
+            throw new IllegalArgumentException("packet timeout must be positive");
     }
 
     /** Paho's defaults on port 1883, loopback only. */
     public static BrokerConfig defaults() {
         return new BrokerConfig(DEFAULT_PORT, DEFAULT_BIND, true, true, true, true, DEFAULT_MAX_PACKET_SIZE,
                 DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(10), false, false, Duration.ofSeconds(10),
-                Duration.ofSeconds(2), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_QUEUED_MESSAGES, Access.ANYONE);
+                Duration.ofSeconds(2), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_QUEUED_MESSAGES, Access.ANYONE,
+                Duration.ofSeconds(60));
     }
 
     /** Defaults on a free loopback port, as tests and in-process suites want. */
@@ -65,84 +70,90 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
 
     public BrokerConfig withPort(int p) {
         return new BrokerConfig(p, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withBind(String b) {
         return new BrokerConfig(port, b, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withPublishOnPubrel(boolean v) {
         return new BrokerConfig(port, bind, v, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withOverlappingSingle(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, v, dropQos0, zeroLengthClientIds, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withDropQos0(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, v, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withZeroLengthClientIds(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, v, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withMaxPacketSize(int n) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, n,
-                Math.max(maxOutputBytes, n + 1024 * 1024), connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                Math.max(maxOutputBytes, n + 1024 * 1024), connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withMaxOutputBytes(int n) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, n, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, n, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withConnectTimeout(Duration d) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, d, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, maxOutputBytes, d, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withVerbose(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, v, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, maxOutputBytes, connectTimeout, v, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withStrict(boolean v) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, v, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, v, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withAckTimeout(Duration d) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, d, disconnectGrace, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, d, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withDisconnectGrace(Duration d) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, d, maxConnections, maxQueuedMessages, access);
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, d, maxConnections, maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withMaxConnections(int n) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
                 maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, n,
-                maxQueuedMessages, access);
+                maxQueuedMessages, access, packetTimeout);
     }
 
     public BrokerConfig withMaxQueuedMessages(int n) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
                 maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace,
-                maxConnections, n, access);
+                maxConnections, n, access, packetTimeout);
     }
 
     public BrokerConfig withAccess(Access a) {
         return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
                 maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace,
-                maxConnections, maxQueuedMessages, a);
+                maxConnections, maxQueuedMessages, a, packetTimeout);
+    }
+
+    public BrokerConfig withPacketTimeout(Duration d) {
+        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
+                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace,
+                maxConnections, maxQueuedMessages, access, d);
     }
 }

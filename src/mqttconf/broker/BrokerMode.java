@@ -67,6 +67,9 @@ public final class BrokerMode implements Mode {
                                                    (default 10000; -1 for no limit)
                       --connect-timeout SECONDS    close a connection that has not sent CONNECT after
                                                    this long (default 10; fractions allowed)
+                      --packet-timeout SECONDS     close a connection whose packet is not whole this
+                                                   long after its first byte, whatever its keep alive
+                                                   (default 60; fractions allowed)
                       --max-output-bytes N         disconnect a client that leaves more than N bytes
                                                    unread (default 17825792); its session is kept
                       --max-queued-messages N      messages an offline persistent session holds

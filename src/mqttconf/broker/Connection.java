@@ -67,6 +67,10 @@ final class Connection {
     boolean outputShutdown;
     /** When the last bytes from the client arrived (System.nanoTime). */
     long lastReceived = System.nanoTime();
+    /** When the first byte of the packet not yet complete arrived (System.nanoTime), or 0 when none is pending. */
+    long packetBegan;
+    /** Whether a packet was completed since the last {@link #notePartialPacket}. */
+    private boolean packetCompleted;
     /** Whether the current silence was already recorded as a keep alive breach. */
     boolean silenceRecorded;
     /** Where breaches of this connection's client are recorded; set at accept, replaced at CONNECT. */
@@ -118,8 +122,24 @@ final class Connection {
             boolean filled = !input.hasRemaining() && transport.hasBufferedInput();
             if (state == State.CLOSING) input.clear();
             else decode(sink);
-            if (!filled || state == State.CLOSED) return true;
+            if (state == State.CLOSED) return true;
+            if (!filled) {
+                notePartialPacket();
+                return true;
+            }
         }
+    }
+
+    /**
+     * Starts the clock of a packet whose first bytes are here but not its last, counting bytes a transport holds
+     * (a frame or record cut short) as part of it. After DISCONNECT the grace period bounds the connection already.
+     */
+    private void notePartialPacket() {
+        boolean reading = state == State.AWAITING_CONNECT || state == State.CONNECTED;
+        boolean partial = reading && (input.position() > 0 || transport.hasBufferedInput());
+        if (!partial) packetBegan = 0;
+        else if (packetBegan == 0 || packetCompleted) packetBegan = System.nanoTime();
+        packetCompleted = false;
     }
 
     private void decode(PacketSink sink) {
@@ -130,6 +150,7 @@ final class Connection {
                 Packet p = decoder.decode(input);
                 if (p == null) break;
                 packetEnd = input.position();
+                packetCompleted = true;
                 sink.packet(this, p);
             }
         } catch (MalformedPacketException e) {

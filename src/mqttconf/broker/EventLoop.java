@@ -19,7 +19,8 @@ import mqttconf.codec.Packet;
 /**
  * The one thread that owns every socket and all broker state. It accepts, reads, hands packets to the
  * {@link ProtocolHandler}, writes pending output once per turn, and expires connections whose deadline passed
- * (keep alive, CONNECT wait, closing). Other threads only {@link #execute} tasks on it.
+ * (keep alive, CONNECT wait, closing, a packet begun and not finished). Other threads only {@link #execute} tasks
+ * on it.
  */
 final class EventLoop implements Runnable, Connection.PacketSink {
     private record Deadline(long at, Connection connection) { }
@@ -156,6 +157,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             return false;
         }
         if (c.state == Connection.State.CLOSED) return false;
+        if (c.packetBegan != 0) wake(c, c.packetBegan + config.packetTimeout().toNanos());
         if (c.hasPendingOutput()) dirty.add(c);
         return true;
     }
@@ -192,9 +194,14 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         dirty.add(c);
     }
 
-    /** Sets when {@code c} expires; keeps one live queue entry per connection, moved only when earlier. */
+    /** Sets when {@code c} expires. */
     void deadline(Connection c, long at) {
         c.deadline = at;
+        wake(c, at);
+    }
+
+    /** Keeps one live queue entry per connection, moved only when earlier. */
+    private void wake(Connection c, long at) {
         if (at < c.scheduledAt) {
             c.scheduledAt = at;
             deadlines.add(new Deadline(at, c));
@@ -208,9 +215,13 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             Connection c = d.connection();
             if (c.state == Connection.State.CLOSED || d.at() != c.scheduledAt) continue;
             c.scheduledAt = Long.MAX_VALUE;
-            if (c.deadline == 0) continue;
-            if (c.deadline > now) {
-                deadline(c, c.deadline);
+            long packetDue = c.packetBegan == 0 ? Long.MAX_VALUE : c.packetBegan + config.packetTimeout().toNanos();
+            long due = Math.min(c.deadline == 0 ? Long.MAX_VALUE : c.deadline, packetDue);
+            if (due == Long.MAX_VALUE) continue;
+            if (due > now) {
+                wake(c, due);
+            } else if (packetDue <= now) {
+                handler.packetTimedOut(c);
             } else {
                 handler.expired(c);
             }
@@ -273,6 +284,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     void closeAfterOutput(Connection c) {
         if (c.state == Connection.State.CLOSED) return;
         c.state = Connection.State.CLOSING;
+        c.packetBegan = 0;
         dirty.add(c);
         deadline(c, System.nanoTime() + 5_000_000_000L);
     }

@@ -282,6 +282,13 @@ final class ProtocolHandler {
         }
     }
 
+    /** A packet begun and not finished in time: a limit of this server's resources, no rule the client broke. */
+    void packetTimedOut(Connection c) {
+        long ms = config.packetTimeout().toMillis();
+        log.info(c.name() + " did not finish a packet within " + ms + " ms of its first byte; closing");
+        loop.close(c, "packet not finished within " + ms + " ms");
+    }
+
     void tooSlow(Connection c) {
         log.info(c.name() + " does not read: " + c.pendingOutput() + " bytes pending; closing");
         loop.close(c, "too slow");

@@ -100,19 +100,22 @@ class BrokerOptionsTest {
         assertEquals(Duration.ofMillis(500), c.connectTimeout());
         assertEquals(65536, c.maxOutputBytes());
         assertEquals(7, c.maxQueuedMessages());
+        assertEquals(Duration.ofMillis(300), BrokerOptions.parse(List.of("--packet-timeout", "0.3")).config().packetTimeout());
 
         Path file = dir.resolve("mosquitto.conf");
         Files.writeString(file, "allow_anonymous false\npassword_file " + passwords + "\nmax_connections -1\n"
-                + "max_queued_messages 0\n");
+                + "max_queued_messages 0\npacket_timeout 5\n");
         BrokerConfig m = BrokerOptions.parse(List.of("-c", file.toString())).config();
         assertFalse(m.access().allowAnonymous());
         assertEquals(Integer.MAX_VALUE, m.maxConnections(), "-1 is mosquitto's no limit");
         assertEquals(Integer.MAX_VALUE, m.maxQueuedMessages(), "0 is mosquitto's no limit");
+        assertEquals(Duration.ofSeconds(5), m.packetTimeout());
 
         BrokerConfig d = BrokerConfig.defaults();
         assertTrue(d.access().allowAnonymous());
         assertEquals(Duration.ofSeconds(10), d.connectTimeout());
         assertEquals(1000, d.maxQueuedMessages());
+        assertEquals(Duration.ofSeconds(60), d.packetTimeout());
     }
 
     @Test
@@ -134,7 +137,7 @@ class BrokerOptionsTest {
         for (String flag : List.of("--port", "--bind", "--publish-on-pubrel", "--overlapping-single", "--drop-qos0",
                 "--zero-length-clientids", "--max-packet-size", "--verbose", "--config", "--coverage-file", "--strict", "--ack-timeout",
                 "--allow-anonymous", "--password-file", "--max-connections", "--connect-timeout", "--max-output-bytes",
-                "--max-queued-messages")) {
+                "--max-queued-messages", "--packet-timeout")) {
             assertTrue(help.contains(flag), "help mentions " + flag);
         }
     }
