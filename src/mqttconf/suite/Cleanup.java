@@ -22,6 +22,9 @@ import mqttconf.codec.Packet.Publish;
 final class Cleanup {
     private final Set<String> retainedTopics = new LinkedHashSet<>();
     private final Set<String> sessions = new LinkedHashSet<>();
+    private final Set<String> cleared = new LinkedHashSet<>();
+    private final Set<String> removed = new LinkedHashSet<>();
+    private volatile boolean stopped;
 
     synchronized void retainedTopic(String topic) {
         retainedTopics.add(topic);
@@ -29,6 +32,27 @@ final class Cleanup {
 
     synchronized void persistentSession(String clientId) {
         sessions.add(clientId);
+    }
+
+    /** From now on the run opens no connection: what it left is being cleaned up. */
+    void stop() {
+        stopped = true;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /** What was cleaned and what is left, in one line. */
+    synchronized String summary() {
+        List<String> leftTopics = retainedTopics.stream().filter(t -> !cleared.contains(t)).toList();
+        List<String> leftSessions = sessions.stream().filter(id -> !removed.contains(id)).toList();
+        String done = "cleared " + cleared.size() + " of " + retainedTopics.size() + " retained topics and removed "
+                + removed.size() + " of " + sessions.size() + " sessions this run created";
+        if (leftTopics.isEmpty() && leftSessions.isEmpty()) return done;
+        return done + "; left on the server: " + (leftTopics.isEmpty() ? "" : "retained " + leftTopics)
+                + (leftTopics.isEmpty() || leftSessions.isEmpty() ? "" : ", ")
+                + (leftSessions.isEmpty() ? "" : "sessions of client ids " + leftSessions);
     }
 
     /**
@@ -57,7 +81,13 @@ final class Cleanup {
             try (TestClient c = connected(config, id)) {
                 for (String t : topics) c.send(new Publish(t, new byte[0], 0, true, false, 0));
                 c.send(new Packet.PingReq());
-                if (c.await(PingResp.class, config.timeout()) == null) problems.add("no PINGRESP after clearing retained messages");
+                if (c.await(PingResp.class, config.timeout()) == null) {
+                    problems.add("no PINGRESP after clearing retained messages");
+                } else {
+                    synchronized (this) {
+                        cleared.addAll(topics);
+                    }
+                }
                 c.send(new Disconnect());
             } catch (IOException | IllegalStateException e) {
                 problems.add("could not clear " + topics.size() + " retained topics: " + e.getMessage());
@@ -66,6 +96,9 @@ final class Cleanup {
         for (int i = 0; i < ids.size(); i++) {
             try (TestClient c = connected(config, ids.get(i))) {
                 c.send(new Disconnect());
+                synchronized (this) {
+                    removed.add(ids.get(i));
+                }
                 c.awaitClosed(Duration.ofMillis(Math.min(1000, config.timeout().toMillis())));
             } catch (IOException | IllegalStateException e) {
                 problems.add("could not remove the session of " + ids.get(i) + ": " + e.getMessage());

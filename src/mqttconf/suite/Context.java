@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.UnaryOperator;
 
 import mqttconf.codec.Packet.ConnAck;
@@ -68,6 +69,11 @@ public final class Context {
         Peer p = Peer.open(this, role, clientId(role));
         synchronized (this) {
             peers.add(p);
+        }
+        // Checked after adding: a stop either sees this peer in closeAll or is seen here.
+        if (cleanup.stopped()) {
+            p.close();
+            throw new CancellationException("the run was stopped");
         }
         return p;
     }

@@ -4,11 +4,16 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import mqttconf.spec.Level;
@@ -23,6 +28,12 @@ public final class Runner {
 
     private final RunConfig config;
     private final Consumer<Result> progress;
+    private final Cleanup cleanup = new Cleanup();
+    private final Set<Context> running = ConcurrentHashMap.newKeySet();
+    /** Taken by whoever runs the cleanup: the end of the run or {@link #stop}, never both. */
+    private final AtomicBoolean cleanupTaken = new AtomicBoolean();
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+    private volatile boolean finished;
 
     /** The results in test order, the wall time, and what could not be cleaned up. */
     public record Report(List<Result> results, Duration wallTime, List<String> cleanupProblems) {
@@ -36,19 +47,21 @@ public final class Runner {
         this.progress = progress;
     }
 
+    /** Runs {@code tests} and cleans up after them; a runner runs once. */
     public Report run(List<TestCase> tests) {
         long start = System.nanoTime();
-        Cleanup cleanup = new Cleanup();
         Semaphore slots = new Semaphore(Math.max(1, config.parallel()));
         List<Future<Result>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < tests.size(); i++) {
                 TestCase t = tests.get(i);
                 int index = i;
+                // Taken here, not in the task, so tests start in their order (each running test ends within its budget).
+                slots.acquireUninterruptibly();
                 futures.add(pool.submit(() -> {
-                    slots.acquire();
                     try {
-                        Result r = runOne(t, index, cleanup);
+                        Result r = cleanup.stopped() ? new Result(t, Verdict.SKIP, Duration.ZERO,
+                                "not started: the run was stopped", null, null, List.of(), null) : runOne(t, index);
                         synchronized (progress) {
                             progress.accept(r);
                         }
@@ -61,8 +74,39 @@ public final class Runner {
         }
         List<Result> results = new ArrayList<>();
         for (Future<Result> f : futures) results.add(f.resultNow());
-        List<String> problems = cleanup.run(config);
+        List<String> problems = List.of();
+        if (cleanupTaken.compareAndSet(false, true)) {
+            problems = cleanup.run(config);
+            cleanedUp.countDown();
+        }
+        finished = true;
         return new Report(results, Duration.ofNanos(System.nanoTime() - start), problems);
+    }
+
+    /**
+     * Stops a run that has not finished (on Ctrl-C): no test starts any more, running tests lose their
+     * connections, and what the run left on the server is cleaned up within {@code budget}. Returns one line
+     * saying what was cleaned and what is left, or null when the run had already finished.
+     */
+    String stop(Duration budget) {
+        if (finished) return null;
+        cleanup.stop();
+        for (Context c : running) c.closeAll();
+        boolean done;
+        try {
+            if (cleanupTaken.compareAndSet(false, true)) {
+                RunConfig quick = config.withTimeout(budget.compareTo(config.timeout()) < 0 ? budget : config.timeout());
+                Thread t = Thread.ofVirtual().name("cleanup-on-stop").start(() -> cleanup.run(quick));
+                done = t.join(budget);
+                if (!done) t.interrupt();
+            } else {
+                done = cleanedUp.await(budget.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done = false;
+        }
+        return "stopped: " + cleanup.summary() + (done ? "" : " (cleanup cut off after " + seconds(budget) + ")");
     }
 
     /** How long one test may take at most: many steps plus the longest keep alive wait. */
@@ -70,8 +114,22 @@ public final class Runner {
         return config.timeout().multipliedBy(10).plusSeconds(5L * config.keepAliveSeconds() + 15);
     }
 
-    private Result runOne(TestCase test, int index, Cleanup cleanup) throws InterruptedException {
+    private Result runOne(TestCase test, int index) throws InterruptedException {
         Context ctx = new Context(config, test, index, cleanup);
+        running.add(ctx);
+        try {
+            Result r = runWithinBudget(test, ctx);
+            // A test the stop took the connections from says nothing about the server.
+            if (cleanup.stopped() && (r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR)) {
+                return new Result(test, Verdict.SKIP, r.duration(), "stopped while running", null, null, r.notes(), null);
+            }
+            return r;
+        } finally {
+            running.remove(ctx);
+        }
+    }
+
+    private Result runWithinBudget(TestCase test, Context ctx) throws InterruptedException {
         long start = System.nanoTime();
         Result[] out = new Result[1];
         Thread body = Thread.ofVirtual().name("test-" + test.name()).start(() -> out[0] = verdict(test, ctx, start));

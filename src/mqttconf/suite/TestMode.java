@@ -22,6 +22,8 @@ import mqttconf.suite.Runner.Report;
 /** {@code mqttconf test [host:port]}: runs the conformance suite against a server. */
 public final class TestMode implements Mode {
     static final String PASSWORD_ENV = "MQTTCONF_PASSWORD";
+    /** How long an interrupted run may spend removing what it left on the server. */
+    static final Duration STOP_BUDGET = Duration.ofSeconds(3);
 
     @Override
     public String name() {
@@ -106,7 +108,19 @@ public final class TestMode implements Mode {
             return Exit.USAGE;
         }
         ConsoleReport console = new ConsoleReport(out, a.has("quiet"), tests.size());
-        Report report = new Runner(config, console::progress).run(tests);
+        Runner runner = new Runner(config, console::progress);
+        Thread hook = stopHook(runner, err);
+        Runtime.getRuntime().addShutdownHook(hook);
+        Report report;
+        try {
+            report = runner.run(tests);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
         console.finish(report, config.target());
         try {
             if (a.has("junit")) write(a.value("junit", ""), JUnitReport.xml(report, config.target()));
@@ -116,6 +130,17 @@ public final class TestMode implements Mode {
             return Exit.USAGE;
         }
         return exitCode(report);
+    }
+
+    /**
+     * On SIGINT or SIGTERM during the run: stop it and remove what it left on the server within
+     * {@link #STOP_BUDGET}, then say in one line what was cleaned or left.
+     */
+    static Thread stopHook(Runner runner, PrintStream err) {
+        return new Thread(() -> {
+            String line = runner.stop(STOP_BUDGET);
+            if (line != null) err.println("mqttconf test: " + line);
+        }, "mqttconf-stop");
     }
 
     /** 1 when a MUST failed, else 3 when a test could not run, else 0. */
