@@ -25,22 +25,9 @@ mosquitto_passwd -b -c "$work/passwd" "$user" "$pass" || { echo "auth-vs-mosquit
 # Started as root, mosquitto reads the password file after dropping to its own user.
 chmod 755 "$work" && chmod 644 "$work/passwd"
 
-# Try ports until mosquitto runs on one (another process may hold any port).
-tries=0
-while :; do
-    tries=$((tries + 1))
-    [ $tries -gt 20 ] && { echo "auth-vs-mosquitto: no free port for mosquitto" >&2; cat "$work/log" >&2; exit 2; }
-    port=$(( 20000 + ($$ * 11 + tries * 7919) % 40000 ))
-    printf 'listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\n' "$port" "$work/passwd" > "$work/conf"
-    mosquitto -c "$work/conf" > "$work/log" 2>&1 &
-    pid=$!
-    n=0
-    while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null && ! grep -q ' running' "$work/log"; do
-        sleep 0.1; n=$((n + 1))
-    done
-    grep -q ' running' "$work/log" && kill -0 "$pid" 2>/dev/null && break
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
-done
+. "$here/start-mosquitto.sh"
+start_mosquitto auth-vs-mosquitto "$work" "allow_anonymous false
+password_file $work/passwd"
 echo "auth-vs-mosquitto: $(mosquitto -h 2>/dev/null | head -1) on 127.0.0.1:$port, allow_anonymous false, password file"
 
 MQTTCONF_PASSWORD=$pass "$root/bin/mqttconf" test "127.0.0.1:$port" --only 'auth.*' --username "$user" \

@@ -20,22 +20,8 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 
-# Try ports until mosquitto runs on one (another process may hold any port).
-tries=0
-while :; do
-    tries=$((tries + 1))
-    [ $tries -gt 20 ] && { echo "suite-vs-mosquitto: no free port for mosquitto" >&2; cat "$work/log" >&2; exit 2; }
-    port=$(( 20000 + ($$ * 7 + tries * 7919) % 40000 ))
-    printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" > "$work/conf"
-    mosquitto -c "$work/conf" > "$work/log" 2>&1 &
-    pid=$!
-    n=0
-    while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null && ! grep -q ' running' "$work/log"; do
-        sleep 0.1; n=$((n + 1))
-    done
-    grep -q ' running' "$work/log" && kill -0 "$pid" 2>/dev/null && break
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
-done
+. "$here/start-mosquitto.sh"
+start_mosquitto suite-vs-mosquitto "$work" 'allow_anonymous true'
 echo "suite-vs-mosquitto: $(mosquitto -h 2>/dev/null | head -1) on 127.0.0.1:$port"
 
 "$root/bin/mqttconf" test "127.0.0.1:$port" --json "$work/result.json" "$@"
