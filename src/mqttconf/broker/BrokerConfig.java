@@ -1,6 +1,7 @@
 package mqttconf.broker;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Everything a broker needs to start. The four optional behaviours and their defaults are those of Paho's
@@ -69,91 +70,125 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
     }
 
     public BrokerConfig withPort(int p) {
-        return new BrokerConfig(p, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.port = p);
     }
 
     public BrokerConfig withBind(String b) {
-        return new BrokerConfig(port, b, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.bind = b);
     }
 
     public BrokerConfig withPublishOnPubrel(boolean v) {
-        return new BrokerConfig(port, bind, v, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.publishOnPubrel = v);
     }
 
     public BrokerConfig withOverlappingSingle(boolean v) {
-        return new BrokerConfig(port, bind, publishOnPubrel, v, dropQos0, zeroLengthClientIds, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.overlappingSingle = v);
     }
 
     public BrokerConfig withDropQos0(boolean v) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, v, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.dropQos0 = v);
     }
 
     public BrokerConfig withZeroLengthClientIds(boolean v) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, v, maxPacketSize,
-                maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.zeroLengthClientIds = v);
     }
 
     public BrokerConfig withMaxPacketSize(int n) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, n,
-                Math.max(maxOutputBytes, n + 1024 * 1024), connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> {
+            c.maxPacketSize = n;
+            c.maxOutputBytes = Math.max(maxOutputBytes, n + 1024 * 1024);
+        });
     }
 
     public BrokerConfig withMaxOutputBytes(int n) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, n, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.maxOutputBytes = n);
     }
 
     public BrokerConfig withConnectTimeout(Duration d) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, d, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.connectTimeout = d);
     }
 
     public BrokerConfig withVerbose(boolean v) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, v, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.verbose = v);
     }
 
     public BrokerConfig withStrict(boolean v) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, v, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.strict = v);
     }
 
     public BrokerConfig withAckTimeout(Duration d) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, d, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.ackTimeout = d);
     }
 
     public BrokerConfig withDisconnectGrace(Duration d) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, d, maxConnections, maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.disconnectGrace = d);
     }
 
     public BrokerConfig withMaxConnections(int n) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, n,
-                maxQueuedMessages, access, packetTimeout);
+        return with(c -> c.maxConnections = n);
     }
 
     public BrokerConfig withMaxQueuedMessages(int n) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace,
-                maxConnections, n, access, packetTimeout);
+        return with(c -> c.maxQueuedMessages = n);
     }
 
     public BrokerConfig withAccess(Access a) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace,
-                maxConnections, maxQueuedMessages, a, packetTimeout);
+        return with(c -> c.access = a);
     }
 
     public BrokerConfig withPacketTimeout(Duration d) {
-        return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds,
-                maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace,
-                maxConnections, maxQueuedMessages, access, d);
+        return with(c -> c.packetTimeout = d);
+    }
+
+    /** This configuration with what {@code change} sets, checked again by the canonical constructor. */
+    private BrokerConfig with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** A mutable copy for the {@code with} methods, so each of them names only the field it changes. */
+    private static final class Copy {
+        int port;
+        String bind;
+        boolean publishOnPubrel;
+        boolean overlappingSingle;
+        boolean dropQos0;
+        boolean zeroLengthClientIds;
+        int maxPacketSize;
+        int maxOutputBytes;
+        Duration connectTimeout;
+        boolean verbose;
+        boolean strict;
+        Duration ackTimeout;
+        Duration disconnectGrace;
+        int maxConnections;
+        int maxQueuedMessages;
+        Access access;
+        Duration packetTimeout;
+
+        Copy(BrokerConfig from) {
+            port = from.port;
+            bind = from.bind;
+            publishOnPubrel = from.publishOnPubrel;
+            overlappingSingle = from.overlappingSingle;
+            dropQos0 = from.dropQos0;
+            zeroLengthClientIds = from.zeroLengthClientIds;
+            maxPacketSize = from.maxPacketSize;
+            maxOutputBytes = from.maxOutputBytes;
+            connectTimeout = from.connectTimeout;
+            verbose = from.verbose;
+            strict = from.strict;
+            ackTimeout = from.ackTimeout;
+            disconnectGrace = from.disconnectGrace;
+            maxConnections = from.maxConnections;
+            maxQueuedMessages = from.maxQueuedMessages;
+            access = from.access;
+            packetTimeout = from.packetTimeout;
+        }
+
+        BrokerConfig build() {
+            return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+        }
     }
 }

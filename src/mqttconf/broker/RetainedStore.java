@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import mqttconf.codec.Packet.Publish;
+import mqttconf.codec.TopicRules;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
@@ -41,7 +42,7 @@ final class RetainedStore {
     List<Publish> matching(String filter) {
         List<Publish> out = new ArrayList<>();
         for (Publish p : byTopic.values()) {
-            if (TopicTree.matches(filter, p.topic())) out.add(p);
+            if (TopicRules.matches(filter, p.topic())) out.add(p);
         }
         return out;
     }

@@ -92,17 +92,4 @@ final class TopicTree {
     private static void addAll(Node n, List<Match> out) {
         n.subscribers.forEach((s, q) -> out.add(new Match(s, n.filter, q)));
     }
-
-    /** Whether {@code filter} matches {@code topic}, with the same rules as {@link #match}. */
-    static boolean matches(String filter, String topic) {
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        if (topic.startsWith("$") && (f[0].equals("#") || f[0].equals("+"))) return false;
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) return true;
-            if (i >= t.length) return false;
-            if (!f[i].equals("+") && !f[i].equals(t[i])) return false;
-        }
-        return f.length == t.length;
-    }
 }

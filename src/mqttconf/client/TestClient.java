@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -58,14 +57,7 @@ public final class TestClient implements AutoCloseable {
 
     /** Opens a TCP connection; fails after {@code timeout}. */
     public static TestClient open(String host, int port, Duration timeout, String name) throws IOException {
-        Socket s = new Socket();
-        try {
-            s.connect(new InetSocketAddress(host, port), (int) Math.max(1, timeout.toMillis()));
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
-        return new TestClient(s, name);
+        return Dialer.tcp().open(host, port, timeout, name);
     }
 
     /** Wraps an already connected socket (e.g. a TLS or WebSocket adapter). */

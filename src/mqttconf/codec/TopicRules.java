@@ -38,4 +38,20 @@ public final class TopicRules {
     public static boolean hasWildcard(String filter) {
         return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;
     }
+
+    /**
+     * Whether {@code filter} matches {@code topic} (section 4.7): level by level, '+' one level, '#' the rest, and
+     * a topic starting with '$' not matched by a filter starting with a wildcard [MQTT-4.7.2-1].
+     */
+    public static boolean matches(String filter, String topic) {
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        if (topic.startsWith("$") && (f[0].equals("#") || f[0].equals("+"))) return false;
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) return true;
+            if (i >= t.length) return false;
+            if (!f[i].equals("+") && !f[i].equals(t[i])) return false;
+        }
+        return f.length == t.length;
+    }
 }

@@ -232,7 +232,7 @@ final class LegalVariations {
         @Override
         synchronized List<Packet> fromServer(Packet p, Link link) {
             if (held != null) {
-                if (p instanceof Publish x && ahead < MAX_AHEAD && heldFilters.stream().anyMatch(f -> matches(f, x.topic()))) {
+                if (p instanceof Publish x && ahead < MAX_AHEAD && heldFilters.stream().anyMatch(f -> TopicRules.matches(f, x.topic()))) {
                     ahead++;
                     return List.of(p);
                 }
@@ -279,18 +279,6 @@ final class LegalVariations {
         @Override
         Duration hold() {
             return Duration.ofMillis(10);
-        }
-
-        /** Topic matching of 4.7, with topics starting with '$' unmatched by leading wildcards [MQTT-4.7.2-1]. */
-        static boolean matches(String filter, String topic) {
-            String[] f = filter.split("/", -1);
-            String[] t = topic.split("/", -1);
-            if (topic.startsWith("$") && (f[0].equals("#") || f[0].equals("+"))) return false;
-            for (int i = 0; i < f.length; i++) {
-                if (f[i].equals("#")) return true;
-                if (i >= t.length || !f[i].equals("+") && !f[i].equals(t[i])) return false;
-            }
-            return f.length == t.length;
         }
     }
 }
