@@ -35,8 +35,23 @@ public final class Runner {
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
     private volatile boolean finished;
 
-    /** The results in test order, the wall time, and what could not be cleaned up. */
-    public record Report(List<Result> results, Duration wallTime, List<String> cleanupProblems) {
+    /**
+     * The results in test order, the wall time, what could not be cleaned up, the distinct deviations behind
+     * the FAILs, and the moments the server stopped serving.
+     */
+    public record Report(List<Result> results, Duration wallTime, List<String> cleanupProblems,
+                         List<RootCause> rootCauses, List<ServerEvent> events) {
+        public Report {
+            results = List.copyOf(results);
+            cleanupProblems = List.copyOf(cleanupProblems);
+            rootCauses = List.copyOf(rootCauses);
+            events = List.copyOf(events);
+        }
+
+        public Report(List<Result> results, Duration wallTime, List<String> cleanupProblems) {
+            this(results, wallTime, cleanupProblems, List.of(), List.of());
+        }
+
         public long count(Verdict v) {
             return results.stream().filter(r -> r.verdict() == v).count();
         }

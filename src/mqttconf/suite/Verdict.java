@@ -11,5 +11,12 @@ public enum Verdict {
     /** The test could not check anything, with the reason (e.g. the server refused a feature it needs). */
     SKIP,
     /** The test itself could not run (a bug in mqttconf or the environment, not the server). */
-    ERROR
+    ERROR,
+    /**
+     * The server stopped serving while the test ran (see the run's {@link ServerEvent}s): no statement is
+     * blamed; the event's trigger is reported once.
+     */
+    NOT_SERVING,
+    /** Failed while other tests ran at the same time, passed when re-run alone: reported, never counted as FAIL. */
+    INTERMITTENT
 }
