@@ -6,7 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import mqttconf.cli.Args;
@@ -17,6 +22,13 @@ import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.ConnAck;
 import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.Packet.Disconnect;
+import mqttconf.report.ConsoleReport;
+import mqttconf.report.JUnitReport;
+import mqttconf.report.JsonReport;
+import mqttconf.report.OutputPaths;
+import mqttconf.report.OutputPaths.Output;
+import mqttconf.report.RunInfo;
+import mqttconf.report.SuiteHtmlReport;
 import mqttconf.suite.Runner.Report;
 
 /** {@code mqttconf test [host:port]}: runs the conformance suite against a server. */
@@ -24,6 +36,43 @@ public final class TestMode implements Mode {
     static final String PASSWORD_ENV = "MQTTCONF_PASSWORD";
     /** How long an interrupted run may spend removing what it left on the server. */
     static final Duration STOP_BUDGET = Duration.ofSeconds(3);
+    /** How long the stop waits, after the cleanup, for the summary and the reports of an interrupted run. */
+    static final Duration REPORT_BUDGET = Duration.ofSeconds(10);
+    /** The exit status of a run cut short by SIGINT (SIGTERM gives 143: the JVM exits with 128 + the signal). */
+    static final int INTERRUPTED = 130;
+
+    /** Where the stop hook goes: the runtime's shutdown hooks; a JUnit test passes its own and fires it. */
+    interface Hooks {
+        void add(Thread hook);
+
+        void remove(Thread hook);
+    }
+
+    private static final Hooks RUNTIME = new Hooks() {
+        @Override
+        public void add(Thread hook) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void remove(Thread hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    };
+
+    private final Hooks hooks;
+
+    public TestMode() {
+        this(RUNTIME);
+    }
+
+    TestMode(Hooks hooks) {
+        this.hooks = hooks;
+    }
 
     @Override
     public String name() {
@@ -72,13 +121,18 @@ public final class TestMode implements Mode {
                   --cert FILE, --key FILE    present this client certificate and key (PEM)
                   --insecure                 do not verify the server certificate or host name (loud)
                 output
-                  --quiet, -q                only failures and the summary line
-                  --verbose, -v              print every packet sent and received
-                  --junit FILE               write JUnit XML (one testcase per test)
+                  --quiet, -q                only FAIL and ERROR lines and the summary
+                  --verbose, -v              print every packet sent and received, and the full table
+                  --junit FILE               write JUnit XML (one testcase per test; Jenkins, GitLab)
                   --json FILE                write the results as JSON
+                  --html FILE                write one self-contained HTML page (deviations first)
+                Report paths are checked before the run. On SIGINT or SIGTERM the run stops, removes
+                what it left on the server, prints the summary and writes every report for the tests
+                that ran, marked interrupted.
 
-                exit: 0 no MUST failed, 1 a MUST failed, 2 bad usage or server unreachable,
-                      3 a test could not run (internal error)
+                exit: 0 no MUST failed, 1 a MUST failed, 2 bad usage, report path or server unreachable,
+                      3 a test could not run (internal error), 130 stopped by SIGINT (Ctrl-C),
+                      143 stopped by SIGTERM
                 """;
     }
 
@@ -88,7 +142,7 @@ public final class TestMode implements Mode {
                 .option("username").option("password").option("client-id-prefix").option("topic-prefix")
                 .option("timeout").option("parallel").option("keepalive-seconds").option("nosubscribe-filter")
                 .flag("tls").option("cafile").option("cert").option("key").flag("insecure")
-                .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").parse(argv);
+                .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").option("html").parse(argv);
         Selection selection = new Selection(a.values("only"), a.values("skip"), a.values("statement"), a.values("section"));
         List<TestCase> tests = selection.apply(Suite.all());
         if (tests.isEmpty()) throw new UsageException("no test matches the selection (see --list)");
@@ -102,34 +156,85 @@ public final class TestMode implements Mode {
         }
         if (a.positional().size() > 1) throw new UsageException("unexpected argument '" + a.positional().get(1) + "'");
         RunConfig config = config(a, a.positional().isEmpty() ? "localhost:1883" : a.positional().get(0), out);
-        String problem = preflight(config);
+        List<Output> outputs = new ArrayList<>();
+        for (String o : List.of("junit", "json", "html")) a.value(o).ifPresent(f -> outputs.add(new Output("--" + o, f)));
+        String problem = OutputPaths.problem(outputs);
+        if (problem == null) problem = preflight(config);
         if (problem != null) {
             err.println("mqttconf test: " + problem);
             return Exit.USAGE;
         }
-        ConsoleReport console = new ConsoleReport(out, a.has("quiet"), tests.size());
+        RunInfo info = RunInfo.now(config.target(), settings(a, config, tests.size()));
+        ConsoleReport console = new ConsoleReport(out, a.has("quiet") ? ConsoleReport.Detail.QUIET
+                : a.has("verbose") ? ConsoleReport.Detail.VERBOSE : ConsoleReport.Detail.NORMAL, tests.size());
         Runner runner = new Runner(config, console::progress);
-        Thread hook = stopHook(runner, err);
-        Runtime.getRuntime().addShutdownHook(hook);
+        Stop stop = new Stop(runner, err);
+        hooks.add(stop.hook);
         Report report;
         try {
             report = runner.run(tests);
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run
-            }
+            hooks.remove(stop.hook);
         }
-        console.finish(report, config.target());
+        info = info.interrupted(stop.happened);
         try {
-            if (a.has("junit")) write(a.value("junit", ""), JUnitReport.xml(report, config.target()));
-            if (a.has("json")) write(a.value("json", ""), JsonReport.json(report, config.target()));
-        } catch (IOException e) {
-            err.println("mqttconf test: cannot write report: " + e.getMessage());
-            return Exit.USAGE;
+            console.finish(report, info);
+            for (Output o : outputs) {
+                String content = switch (o.option()) {
+                    case "--junit" -> JUnitReport.xml(report, info);
+                    case "--json" -> JsonReport.json(report, info);
+                    default -> SuiteHtmlReport.html(report, info);
+                };
+                try {
+                    write(o.file(), content);
+                } catch (IOException e) {
+                    err.println("mqttconf test: cannot write " + o.file() + ": " + e.getMessage());
+                    return Exit.USAGE;
+                }
+            }
+        } finally {
+            stop.reported.countDown();
         }
-        return exitCode(report);
+        return stop.happened ? INTERRUPTED : exitCode(report);
+    }
+
+    /**
+     * The run's answer to SIGINT and SIGTERM: stop the run and clean up ({@link #stopHook}), then wait, bounded,
+     * until the main thread has printed the summary and written the reports, since the JVM ends when the hook does.
+     */
+    private static final class Stop {
+        final CountDownLatch reported = new CountDownLatch(1);
+        final Thread hook;
+        volatile boolean happened;
+
+        Stop(Runner runner, PrintStream err) {
+            Thread cleanup = stopHook(runner, err);
+            hook = new Thread(() -> {
+                happened = true;
+                cleanup.run();
+                try {
+                    reported.await(REPORT_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "mqttconf-stop");
+        }
+    }
+
+    /** The settings that shape the verdicts, for the reports (never the password). */
+    private static Map<String, String> settings(Args a, RunConfig c, int tests) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("tests", String.valueOf(tests));
+        for (String o : List.of("only", "skip", "statement", "section")) {
+            if (!a.values(o).isEmpty()) s.put(o, String.join(" ", a.values(o)));
+        }
+        s.put("timeout", Runner.seconds(c.timeout()));
+        s.put("parallel", String.valueOf(c.parallel()));
+        s.put("keepalive-seconds", String.valueOf(c.keepAliveSeconds()));
+        s.put("client-id-prefix", c.clientIdPrefix());
+        s.put("topic-prefix", c.topicPrefix());
+        if (c.username() != null) s.put("username", c.username());
+        return s;
     }
 
     /**
