@@ -40,9 +40,10 @@ public final class ConsoleReport {
         this.total = total;
     }
 
-    /** One line as each test finishes; when quiet, only for FAIL and ERROR. */
+    /** One line as each test finishes; when quiet, only for FAIL and ERROR; none for tests a stop kept from starting. */
     public synchronized void progress(Result r) {
         done++;
+        if (notStarted(r)) return;
         if (detail == Detail.QUIET && r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR) return;
         String width = String.valueOf(total).length() + "";
         String line = String.format("[%" + width + "d/%d] %-8s %s (%d ms)", done, total, r.verdict(), r.test().name(),
@@ -109,6 +110,7 @@ public final class ConsoleReport {
     private void chapters(List<Result> results) {
         Map<String, Map<Verdict, Integer>> byChapter = new TreeMap<>(Chapters::compare);
         for (Result r : results) {
+            if (notStarted(r)) continue;
             byChapter.computeIfAbsent(Chapters.of(r.test()), k -> new EnumMap<>(Verdict.class)).merge(r.verdict(), 1, Integer::sum);
         }
         int width = byChapter.keySet().stream().mapToInt(c -> Chapters.heading(c).length()).max().orElse(10);

@@ -32,6 +32,9 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
+import mqttconf.broker.Broker;
+import mqttconf.broker.BrokerConfig;
+import mqttconf.cli.Run;
 import mqttconf.report.OutputPaths.Output;
 import mqttconf.suite.Deviation;
 import mqttconf.suite.Result;
@@ -277,5 +280,33 @@ class SuiteReportsTest {
         try (var s = Files.list(dir)) {
             return new ArrayList<>(s.toList());
         }
+    }
+
+    @Test
+    void twoRunsAgainstTwoPortsGiveTheSameTestNamesAndAValidFile(@TempDir Path dir) throws Exception {
+        List<List<String>> names = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (Broker broker = Broker.start(BrokerConfig.ephemeral())) {
+                Path file = dir.resolve("run" + run + ".xml");
+                Run r = Run.main("test", "127.0.0.1:" + broker.port(), "--quiet", "--only", "connect.*", "--junit", file.toString());
+                assertEquals(0, r.code(), r.out() + r.err());
+                String xml = Files.readString(file);
+                validate(xml);
+                Document doc = parse(xml);
+                NodeList cases = doc.getElementsByTagName("testcase");
+                List<String> these = new ArrayList<>();
+                for (int i = 0; i < cases.getLength(); i++) {
+                    Element c = (Element) cases.item(i);
+                    these.add(c.getAttribute("classname") + " " + c.getAttribute("name"));
+                }
+                names.add(these);
+                targets.add(property((Element) doc.getElementsByTagName("testsuite").item(0), "target"));
+            }
+        }
+        assertTrue(names.get(0).size() > 3, names.get(0).toString());
+        assertEquals(names.get(0), names.get(1));
+        assertFalse(targets.get(0).equals(targets.get(1)), "the ports differ: " + targets);
+        assertFalse(names.get(0).toString().contains("MQTT-") || names.get(0).toString().contains("127.0.0.1"), names.get(0).toString());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -48,5 +49,28 @@ class TestModeTest {
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("cannot connect to 127.0.0.1:" + port), r.err());
+    }
+
+    @Test
+    void aReportPathThatCannotBeWrittenStopsTheRunBeforeItStarts() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Run r = Run.main("test", "127.0.0.1:" + port, "--json", "ok.json", "--junit", "/nonexistent/dir/r.xml");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("mqttconf test: --junit /nonexistent/dir/r.xml: no directory /nonexistent/dir\n", r.err());
+    }
+
+    @Test
+    void exitCodeIsOneForAFailureThreeForAnErrorZeroOtherwise() {
+        TestCase t = TestCase.must("x", List.of("MQTT-3.1.4-4"), "r", ctx -> { });
+        Result pass = new Result(t, Verdict.PASS, Duration.ZERO, "", null, null, List.of(), null);
+        Result fail = new Result(t, Verdict.FAIL, Duration.ZERO, "", null, null, List.of(), null);
+        Result error = new Result(t, Verdict.ERROR, Duration.ZERO, "", null, null, List.of(), null);
+        Result down = new Result(t, Verdict.NOT_SERVING, Duration.ZERO, "", null, null, List.of(), null);
+        assertEquals(1, TestMode.exitCode(new Runner.Report(List.of(pass, fail, error), Duration.ZERO, List.of())));
+        assertEquals(3, TestMode.exitCode(new Runner.Report(List.of(pass, error), Duration.ZERO, List.of())));
+        assertEquals(0, TestMode.exitCode(new Runner.Report(List.of(pass, down), Duration.ZERO, List.of())));
     }
 }
