@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.report.BrokerReport;
+import mqttconf.report.OutputPaths;
 import mqttconf.spec.Coverage;
 import mqttconf.tls.PemException;
 
@@ -124,6 +125,12 @@ public final class BrokerMode implements Mode {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         BrokerOptions.Parsed options = BrokerOptions.parse(args);
         BrokerConfig config = options.config();
+        String unwritable = OutputPaths.problem(options.coverageFiles().stream()
+                .map(f -> new OutputPaths.Output("--coverage-file", f.toString())).toList());
+        if (unwritable != null) {
+            err.println("mqttconf broker: " + unwritable);
+            return Exit.USAGE;
+        }
         Coverage coverage = new Coverage();
         Broker broker;
         try {
@@ -136,7 +143,7 @@ public final class BrokerMode implements Mode {
             return Exit.USAGE;
         }
         broker.onReportRequest(() -> {
-            BrokerReport report = new BrokerReport(coverage, broker.clients());
+            BrokerReport report = new BrokerReport(coverage, broker.clients(), args);
             Thread.ofVirtual().name("mqttconf-report").start(() -> write(report, options.coverageFiles(), out, err));
             return report.text();
         });
@@ -144,7 +151,7 @@ public final class BrokerMode implements Mode {
         Runnable stop = () -> {
             if (!reported.compareAndSet(false, true)) return;
             broker.close();
-            BrokerReport report = new BrokerReport(coverage, broker.clients());
+            BrokerReport report = new BrokerReport(coverage, broker.clients(), args);
             out.print(report.text());
             write(report, options.coverageFiles(), out, err);
         };

@@ -30,8 +30,14 @@ public final class BrokerReport {
     final long[] violated = new long[Statements.size()];
     final List<ClientRecord> clients;
     final long droppedClients;
+    /** The broker's command line, shown on the HTML page. */
+    final List<String> options;
 
     public BrokerReport(Coverage coverage, ClientRecords records) {
+        this(coverage, records, List.of());
+    }
+
+    public BrokerReport(Coverage coverage, ClientRecords records, List<String> options) {
         this.server = new CoverageReport(coverage, EnumSet.of(AppliesTo.SERVER, AppliesTo.BOTH));
         for (Statement s : Statements.all()) {
             exercised[s.index()] = coverage.exercisedCount(s);
@@ -39,6 +45,7 @@ public final class BrokerReport {
         }
         this.clients = records.all();
         this.droppedClients = records.dropped();
+        this.options = List.copyOf(options);
     }
 
     /** The statements that bind clients (applies_to client or both). */

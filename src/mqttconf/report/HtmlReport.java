@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.ZoneId;
+
+import mqttconf.cli.VersionMode;
 
 import mqttconf.broker.Breach;
 import mqttconf.broker.ClientRecord;
@@ -11,14 +14,17 @@ import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
 
 /**
- * A {@link BrokerReport} as one self-contained HTML page (no scripts, no external assets): a summary per client
- * id, then the statements chapter by chapter, coloured breached / exercised / not reached, with the evidence of
- * every breach under its statement.
+ * A {@link BrokerReport} as one self-contained HTML page (no scripts, no external assets): the version, command
+ * line and time zone; the statements chapter by chapter, coloured breached / exercised / not reached, with the
+ * evidence of every breach under its statement; then the table of client ids (folded when long), whose
+ * statement ids link to the statements above.
  */
 final class HtmlReport {
     private static final Map<Integer, String> CHAPTERS = Map.of(1, "Introduction", 2, "MQTT Control Packet format",
             3, "MQTT Control Packets", 4, "Operational behavior", 5, "Security", 6, "Using WebSocket as a network transport",
             7, "Conformance");
+    /** A client table longer than this starts folded, so the statements stay in view. */
+    static final int CLIENTS_UNFOLDED = 20;
     private static final String CSS = """
             body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ccc}
@@ -34,6 +40,11 @@ final class HtmlReport {
             .counts{float:right;color:#444;font-size:12px}.text{font-size:13px;margin-top:2px}
             .ev{margin:6px 0 2px 0;padding:6px 8px;background:#fff;border:1px solid #e3b5b1;border-radius:4px;font-size:12px}
             .ev code{font-family:ui-monospace,monospace;word-break:break-all}.ok{color:#2e7d32}.bad{color:#c62828;font-weight:600}
+            a.id{color:#0d47a1;text-decoration:none}a.id:hover{text-decoration:underline}.st:target{outline:3px solid #f9a825}
+            .opts{color:#666;font-size:12px;margin-bottom:10px}.opts code{font-family:ui-monospace,monospace}
+            details.clients summary{cursor:pointer;font-size:17px;font-weight:600;margin:28px 0 8px}
+            .filter{font-size:13px;color:#444;margin:8px 0}body:has(#hide-unreached:checked) .st.unreached{display:none}
+            @media print{.filter{display:none}.st{break-inside:avoid}}
             """;
 
     private final BrokerReport r;
@@ -60,12 +71,20 @@ final class HtmlReport {
         StringBuilder out = new StringBuilder(64 * 1024);
         out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>mqttconf broker report</title><style>").append(CSS).append("</style></head><body>\n");
-        out.append("<h1>mqttconf broker report</h1><div class=\"meta\">").append(BrokerReport.time(r.taken))
+        long breaches = r.clients.stream().mapToLong(ClientRecord::breachCount).sum();
+        out.append("<h1>mqttconf broker report</h1><div class=\"meta\">").append(BrokerReport.time(r.taken)).append(' ')
+                .append(esc(ZoneId.systemDefault().getId())).append(" &middot; mqttconf ").append(esc(VersionMode.version()))
                 .append(" &middot; server statements exercised ").append(r.server.found().size()).append(" of ")
-                .append(r.server.statements().size()).append(" (").append(r.server.percent()).append("%)</div>\n");
+                .append(r.server.statements().size()).append(" (").append(r.server.percent()).append("%) &middot; ")
+                .append("<a href=\"#clients\">").append(r.clients.size()).append(r.clients.size() == 1 ? " client" : " clients")
+                .append("</a>, ").append(breaches).append(breaches == 1 ? " breach" : " breaches").append("</div>\n");
+        out.append("<div class=\"opts\">command line: <code>mqttconf broker")
+                .append(r.options.isEmpty() ? "" : " " + esc(String.join(" ", r.options))).append("</code> &middot; all times ")
+                .append(esc(ZoneId.systemDefault().getId())).append("</div>\n");
         out.append("<div class=\"legend\"><span class=\"b-breached\">breached</span><span class=\"b-exercised\">")
                 .append("exercised or checked</span><span class=\"b-unreached\">not reached</span></div>\n");
-        clients(out);
+        out.append("<div class=\"filter\"><label><input type=\"checkbox\" id=\"hide-unreached\"> hide statements not ")
+                .append("reached</label></div>\n");
         List<Statement> all = Statements.all();
         int chapter = 0;
         for (Statement s : all) {
@@ -82,29 +101,40 @@ final class HtmlReport {
             for (Breach b : unnumbered) evidence(out, b);
             out.append("</div>\n");
         }
+        clients(out);
         return out.append("</body></html>\n").toString();
     }
 
     private void clients(StringBuilder out) {
-        out.append("<h2>Clients</h2>");
         if (r.clients.isEmpty()) {
-            out.append("<p>No client connected.</p>\n");
+            out.append("<h2 id=\"clients\">Clients</h2><p>No client connected.</p>\n");
             return;
+        }
+        boolean fold = r.clients.size() > CLIENTS_UNFOLDED;
+        String heading = "Clients (" + r.clients.size() + (r.droppedClients > 0 ? ", " + r.droppedClients
+                + " older records without breaches dropped at the limit" : "") + ")";
+        if (fold) {
+            out.append("<details class=\"clients\" id=\"clients\"><summary>").append(heading)
+                    .append(": the table is long; open it</summary>");
+        } else {
+            out.append("<h2 id=\"clients\">").append(heading).append("</h2>");
         }
         int total = BrokerReport.clientStatements().size();
         out.append("<table><tr><th>client id</th><th>connections</th><th>obligations checked</th><th>breaches</th>")
                 .append("<th>statements breached</th></tr>\n");
         for (ClientRecord c : r.clients) {
             StringBuilder ids = new StringBuilder();
-            for (Statement s : Statements.all()) if (c.breachedCount(s) > 0) ids.append(s.id()).append(' ');
+            for (Statement s : Statements.all()) {
+                if (c.breachedCount(s) > 0) ids.append("<a class=\"id\" href=\"#").append(s.id()).append("\">").append(s.id()).append("</a> ");
+            }
             if (c.unnumberedCount() > 0) ids.append("unnumbered");
             long n = c.breachCount();
             out.append("<tr class=\"client\"><td class=\"id\">").append(esc(c.clientId())).append("</td><td>")
                     .append(c.connections()).append("</td><td>").append(BrokerReport.checked(c)).append(" of ").append(total)
                     .append("</td><td class=\"").append(n == 0 ? "ok\">0 &#10003;" : "bad\">" + n).append("</td><td>")
-                    .append(esc(ids.toString().strip())).append("</td></tr>\n");
+                    .append(ids.toString().strip()).append("</td></tr>\n");
         }
-        out.append("</table>\n");
+        out.append("</table>\n").append(fold ? "</details>\n" : "");
     }
 
     private void statement(StringBuilder out, Statement s) {
@@ -119,7 +149,7 @@ final class HtmlReport {
         if (checked > 0) out.append("checked on clients ").append(checked).append(" &middot; ");
         out.append("breached ").append(Math.max(r.violated[s.index()], evidence.size())).append("</span>")
                 .append("<span class=\"badge b-").append(cls).append("\">").append(label(st)).append("</span>")
-                .append("<span class=\"id\">").append(s.id()).append("</span><span class=\"who\">")
+                .append("<a class=\"id\" href=\"#").append(s.id()).append("\">").append(s.id()).append("</a><span class=\"who\">")
                 .append(s.appliesTo().label()).append(" &middot; ").append(s.level()).append("</span>")
                 .append("<div class=\"text\">").append(esc(s.text())).append("</div>");
         for (Breach b : evidence) evidence(out, b);

@@ -1,16 +1,20 @@
 package mqttconf.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 import mqttconf.broker.Broker;
 import mqttconf.broker.BrokerConfig;
+import mqttconf.cli.Run;
 import mqttconf.client.TestClient;
 import mqttconf.codec.ByteNotation;
 import mqttconf.codec.Packet.*;
@@ -62,5 +66,45 @@ class BrokerReportTest {
         assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"), "self-contained");
         assertEquals(Statements.size(), html.split("class=\"st ").length - 1, "every statement shown");
         assertTrue(html.contains("<div class=\"st breached\" id=\"MQTT-3.3.1-2\">"), "breached statement marked");
+    }
+
+    @Test
+    void htmlPutsTheStatementsFirstLinksEveryIdAndNamesVersionCommandLineAndZone() throws Exception {
+        String html;
+        try (Broker broker = Broker.start(BrokerConfig.ephemeral())) {
+            for (int i = 0; i <= HtmlReport.CLIENTS_UNFOLDED; i++) {
+                try (TestClient c = TestClient.open("127.0.0.1", broker.port(), T, "r")) {
+                    c.send(Connect.of("lib" + i, true, 0));
+                    c.receive(T);
+                    if (i == 0) c.sendRaw(ByteNotation.parse("38 r* u'a/b' 'x'"));
+                    c.send(new PingReq());
+                    c.await(PingResp.class, T);
+                }
+            }
+            html = new BrokerReport(broker.coverage(), broker.clients(), List.of("--port", "1883", "--coverage-file", "r.html"))
+                    .render("r.html");
+        }
+        assertTrue(html.indexOf("id=\"MQTT-1.5.3-1\"") < html.indexOf("id=\"clients\""), "statements before the client table");
+        assertTrue(html.contains("<details class=\"clients\" id=\"clients\"><summary>Clients (" + (HtmlReport.CLIENTS_UNFOLDED + 1)),
+                "a long client table starts folded");
+        assertTrue(html.contains("<a class=\"id\" href=\"#MQTT-3.3.1-2\">MQTT-3.3.1-2</a>"), "breached id in the client table linked");
+        Matcher m = Pattern.compile("href=\"#([^\"]+)\"").matcher(html);
+        int links = 0;
+        while (m.find()) {
+            links++;
+            assertTrue(html.contains("id=\"" + m.group(1) + "\""), "link to a missing anchor #" + m.group(1));
+        }
+        assertTrue(links > Statements.size(), "every statement id is a link");
+        assertTrue(html.contains("command line: <code>mqttconf broker --port 1883 --coverage-file r.html</code>"), "options");
+        assertTrue(html.contains("all times " + java.time.ZoneId.systemDefault().getId()), "time zone");
+        assertTrue(html.contains("mqttconf " + mqttconf.cli.VersionMode.version()), "version");
+    }
+
+    @Test
+    void aCoverageFileThatCannotBeWrittenStopsTheBrokerAtStart() {
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> Run.main("broker", "--port", "0", "--coverage-file", "/nonexistent/dir/r.html"));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("mqttconf broker: --coverage-file /nonexistent/dir/r.html: no directory /nonexistent/dir\n", r.err());
     }
 }
