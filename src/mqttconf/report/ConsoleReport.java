@@ -134,14 +134,23 @@ public final class ConsoleReport {
                 if (!c.firstEvidence().isEmpty()) out.println(oneLine("    first seen: " + c.firstEvidence().strip().lines().findFirst().orElse("")));
             }
         }
-        List<Result> others = report.results().stream()
-                .filter(r -> r.verdict() == Verdict.FAIL && !explained.contains(r.test().name())).toList();
-        if (!others.isEmpty()) {
+        Map<List<String>, List<Result>> groups = FailGroups.of(report.results(), explained);
+        if (!groups.isEmpty()) {
+            long n = groups.values().stream().mapToLong(List::size).sum();
             out.println();
-            out.println(report.rootCauses().isEmpty() ? "failed (" + others.size() + "):" : "other failures (" + others.size() + "):");
-            for (Result r : others) {
-                out.println(oneLine("  " + r.test().name() + " " + JUnitReport.failMessage(r)));
-                if (detail == Detail.VERBOSE && !r.evidence().isEmpty()) out.print(trimLines(r.evidence().indent(2)));
+            out.println((report.rootCauses().isEmpty() ? "failed" : "other failures") + " (" + n + "), by statement:");
+            for (var g : groups.entrySet()) {
+                List<Result> rs = g.getValue();
+                String head = "  [" + String.join(", ", g.getKey()) + "] ";
+                if (rs.size() == 1) {
+                    out.println(oneLine(head + rs.get(0).test().name() + ": " + rs.get(0).summary()));
+                } else {
+                    out.println(oneLine(head + names(rs.stream().map(r -> r.test().name()).toList()) + "; first: "
+                            + rs.get(0).summary()));
+                }
+                if (detail == Detail.VERBOSE) {
+                    for (Result r : rs) if (!r.evidence().isEmpty()) out.print(trimLines((r.test().name() + "\n" + r.evidence()).indent(4)));
+                }
             }
         }
         List<Result> errors = report.results().stream().filter(r -> r.verdict() == Verdict.ERROR).toList();

@@ -114,7 +114,8 @@ public final class SuiteHtmlReport {
     private void deviations(StringBuilder out) {
         List<RootCause> causes = report.rootCauses();
         Set<String> explained = new LinkedHashSet<>();
-        out.append("<h2>Distinct deviations (").append(causes.size()).append(")</h2>\n");
+        out.append(causes.isEmpty() && report.count(Verdict.FAIL) > 0 ? "<h2>Failures</h2>\n"
+                : "<h2>Distinct deviations (" + causes.size() + ")</h2>\n");
         if (causes.isEmpty() && report.count(Verdict.FAIL) == 0) out.append("<p>None: no MUST was seen broken.</p>\n");
         for (RootCause c : causes) {
             explained.addAll(c.tests());
@@ -129,17 +130,20 @@ public final class SuiteHtmlReport {
             }
             out.append("</div>\n");
         }
-        List<Result> others = report.results().stream()
-                .filter(r -> r.verdict() == Verdict.FAIL && !explained.contains(r.test().name())).toList();
-        if (!others.isEmpty()) {
+        Map<List<String>, List<Result>> groups = FailGroups.of(report.results(), explained);
+        if (!groups.isEmpty()) {
+            long n = groups.values().stream().mapToLong(List::size).sum();
             out.append("<p>").append(causes.isEmpty() ? "Failed tests" : "Failures no deviation above accounts for")
-                    .append(" (").append(others.size()).append("):</p>\n");
-            for (Result r : others) {
-                List<String> ids = r.failedStatements().isEmpty() ? r.test().statementIds() : r.failedStatements();
+                    .append(" (").append(n).append("), by the statements they report:</p>\n");
+            for (var g : groups.entrySet()) {
+                List<Result> rs = g.getValue();
                 out.append("<div class=\"dev\">");
-                for (String id : ids) out.append(idLink(id)).append(' ');
-                out.append("<a href=\"#").append(anchor(r.test().name())).append("\">").append(esc(r.test().name()))
-                        .append("</a>: ").append(esc(r.summary())).append("</div>\n");
+                for (String id : g.getKey()) out.append(idLink(id)).append(' ');
+                if (rs.size() > 1) out.append(rs.size()).append(" tests; first: ");
+                out.append(esc(rs.get(0).summary())).append("<div class=\"tests\">");
+                List<String> links = new ArrayList<>();
+                for (Result r : rs) links.add("<a href=\"#" + anchor(r.test().name()) + "\">" + esc(r.test().name()) + "</a>");
+                out.append(String.join(", ", links)).append("</div></div>\n");
             }
         }
     }
