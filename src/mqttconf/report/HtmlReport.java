@@ -25,6 +25,8 @@ final class HtmlReport {
             7, "Conformance");
     /** A client table longer than this starts folded, so the statements stay in view. */
     static final int CLIENTS_UNFOLDED = 20;
+    /** Breaches shown under a statement before the rest are folded. */
+    static final int EVIDENCE_UNFOLDED = 3;
     private static final String CSS = """
             body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ccc}
@@ -42,6 +44,7 @@ final class HtmlReport {
             .ev code{font-family:ui-monospace,monospace;word-break:break-all}.ok{color:#2e7d32}.bad{color:#c62828;font-weight:600}
             a.id{color:#0d47a1;text-decoration:none}a.id:hover{text-decoration:underline}.st:target{outline:3px solid #f9a825}
             .opts{color:#666;font-size:12px;margin-bottom:10px}.opts code{font-family:ui-monospace,monospace}
+            details.more summary{cursor:pointer;color:#0d47a1;font-size:12px;margin:4px 0}
             details.clients summary{cursor:pointer;font-size:17px;font-weight:600;margin:28px 0 8px}
             .filter{font-size:13px;color:#444;margin:8px 0}body:has(#hide-unreached:checked) .st.unreached{display:none}
             @media print{.filter{display:none}.st{break-inside:avoid}}
@@ -115,7 +118,7 @@ final class HtmlReport {
                 + " older records without breaches dropped at the limit" : "") + ")";
         if (fold) {
             out.append("<details class=\"clients\" id=\"clients\"><summary>").append(heading)
-                    .append(": the table is long; open it</summary>");
+                    .append(" <span class=\"who\">long table, folded: click to open</span></summary>");
         } else {
             out.append("<h2 id=\"clients\">").append(heading).append("</h2>");
         }
@@ -152,7 +155,13 @@ final class HtmlReport {
                 .append("<a class=\"id\" href=\"#").append(s.id()).append("\">").append(s.id()).append("</a><span class=\"who\">")
                 .append(s.appliesTo().label()).append(" &middot; ").append(s.level()).append("</span>")
                 .append("<div class=\"text\">").append(esc(s.text())).append("</div>");
-        for (Breach b : evidence) evidence(out, b);
+        for (Breach b : evidence.subList(0, Math.min(EVIDENCE_UNFOLDED, evidence.size()))) evidence(out, b);
+        if (evidence.size() > EVIDENCE_UNFOLDED) {
+            out.append("<details class=\"more\"><summary>").append(evidence.size() - EVIDENCE_UNFOLDED)
+                    .append(" more breaches of ").append(s.id()).append("</summary>");
+            for (Breach b : evidence.subList(EVIDENCE_UNFOLDED, evidence.size())) evidence(out, b);
+            out.append("</details>");
+        }
         out.append("</div>\n");
     }
 
