@@ -83,7 +83,8 @@ public final class Main {
         for (Mode m : modes) {
             out.append(String.format("  %-12s %s\n", m.name(), m.summary()));
         }
-        out.append("\nexit codes: 0 ok, 1 failures found, 2 usage or connection error, 3 internal error\n");
+        out.append("\nexit codes: 0 ok, 1 failures found, 2 usage or connection error, 3 internal error,\n")
+                .append("            130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM\n");
         return out.toString();
     }
 }
