@@ -103,7 +103,7 @@ class BrokenServerTest {
             assertEndsCleanly(o, 1, boundMillis(tests, TIMEOUT));
             assertEquals(tests, o.verdicts().size());
             assertEquals(0, o.count("PASS"), o.run().out());
-            assertTrue(o.run().out().contains("observed: nothing within 0.3 s"), o.run().out());
+            assertTrue(o.run().out().contains("; observed nothing within 0.3 s"), o.run().out());
         }
     }
 
@@ -115,7 +115,7 @@ class BrokenServerTest {
             assertEndsCleanly(o, 1, boundMillis(tests, TIMEOUT));
             assertEquals(tests, o.verdicts().size());
             assertOnlyRowsExpectingACloseCanPass(o);
-            assertTrue(o.run().out().contains("observed: the connection closed by peer"), o.run().out());
+            assertTrue(o.run().out().contains("; observed the connection closed by peer"), o.run().out());
         }
     }
 
@@ -161,7 +161,7 @@ class BrokenServerTest {
             Outcome late = run(proxy.port(), tooShort, subset);
             assertEndsCleanly(late, 1, boundMillis(late.verdicts().size(), tooShort) + 2000);
             assertOnlyRowsExpectingACloseCanPass(late);
-            assertTrue(late.run().out().contains("observed: nothing within 0.1 s"), late.run().out());
+            assertTrue(late.run().out().contains("; observed nothing within 0.1 s"), late.run().out());
         }
     }
 }
