@@ -130,7 +130,7 @@ public final class ConsoleReport {
             out.println("distinct deviations (" + report.rootCauses().size() + "):");
             for (RootCause c : report.rootCauses()) {
                 explained.addAll(c.tests());
-                out.println(oneLine("  [" + c.statementId() + "] " + c.behaviour() + ": " + names(c.tests())));
+                out.println(oneLine("  " + statement(c) + " " + c.behaviour() + ": " + names(c.tests())));
                 if (!c.firstEvidence().isEmpty()) out.println(oneLine("    first seen: " + c.firstEvidence().strip().lines().findFirst().orElse("")));
             }
         }
@@ -159,6 +159,11 @@ public final class ConsoleReport {
             out.println("errors (" + errors.size() + ", the test could not run; not the server's fault):");
             for (Result r : errors) out.println(oneLine("  " + r.test().name() + ": " + r.summary()));
         }
+    }
+
+    /** {@code [MQTT-3.1.2-2]}, or {@code (no statement)} for a cause no numbered statement covers. */
+    static String statement(RootCause c) {
+        return c.statementId() == null || c.statementId().isEmpty() ? "(no statement)" : "[" + c.statementId() + "]";
     }
 
     private static String names(List<String> tests) {

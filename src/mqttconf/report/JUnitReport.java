@@ -119,7 +119,7 @@ public final class JUnitReport {
         StringBuilder s = new StringBuilder();
         if (run.interrupted()) s.append("interrupted: the run was stopped (SIGINT or SIGTERM); results are for what ran\n");
         for (RootCause c : report.rootCauses()) {
-            s.append("deviation [").append(c.statementId()).append("] ").append(c.behaviour()).append(" (")
+            s.append("deviation ").append(ConsoleReport.statement(c)).append(' ').append(c.behaviour()).append(" (")
                     .append(c.tests().size()).append(c.tests().size() == 1 ? " test: " : " tests: ")
                     .append(String.join(", ", c.tests())).append(")\n");
         }

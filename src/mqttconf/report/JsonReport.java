@@ -45,7 +45,7 @@ public final class JsonReport {
         for (int i = 0; i < report.rootCauses().size(); i++) {
             RootCause c = report.rootCauses().get(i);
             j.append(i == 0 ? "\n" : ",\n").append("    {\"statement\": ");
-            Json.quote(j, c.statementId()).append(", \"behaviour\": ");
+            Json.quote(j, c.statementId() == null ? "" : c.statementId()).append(", \"behaviour\": ");
             Json.quote(j, c.behaviour()).append(", \"tests\": ");
             strings(j, c.tests()).append(", \"first_evidence\": ");
             Json.quote(j, c.firstEvidence()).append('}');

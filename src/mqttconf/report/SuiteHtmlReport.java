@@ -119,7 +119,8 @@ public final class SuiteHtmlReport {
         if (causes.isEmpty() && report.count(Verdict.FAIL) == 0) out.append("<p>None: no MUST was seen broken.</p>\n");
         for (RootCause c : causes) {
             explained.addAll(c.tests());
-            out.append("<div class=\"dev\">").append(idLink(c.statementId())).append(' ').append(esc(c.behaviour()))
+            out.append("<div class=\"dev\">").append(c.statementId() == null || c.statementId().isEmpty() ? "(no statement)"
+                    : idLink(c.statementId())).append(' ').append(esc(c.behaviour()))
                     .append("<div class=\"tests\">").append(c.tests().size()).append(c.tests().size() == 1 ? " test: " : " tests: ");
             List<String> links = new ArrayList<>();
             for (String t : c.tests()) links.add(ran(t) ? "<a href=\"#" + anchor(t) + "\">" + esc(t) + "</a>" : esc(t));

@@ -72,7 +72,8 @@ class SuiteReportsTest {
                 new Result(test("subscribe.flaky", "MQTT-3.8.4-1"), Verdict.INTERMITTENT, d, "no SUBACK within 3 s; passed alone",
                         null, null, List.of(), null));
         return new Report(results, Duration.ofMillis(1234), List.of(),
-                List.of(new RootCause("MQTT-3.8.4-6", "grants QoS 1 for QoS 2", List.of("publish.fail"), "sub <- SUBACK[1]")),
+                List.of(new RootCause("MQTT-3.8.4-6", "grants QoS 1 for QoS 2", List.of("publish.fail"), "sub <- SUBACK[1]"),
+                        new RootCause("", "answers no client after a half packet", List.of("qos.down"), "")),
                 List.of(new ServerEvent("no CONNACK for 5 s", "malformed.half-packet", "30 7f 00", true, Duration.ofMillis(5200))));
     }
 
@@ -216,6 +217,7 @@ class SuiteReportsTest {
         assertTrue(lines.stream().anyMatch(l -> l.matches("3\\.1 CONNECT +1 passed, 1 observed")), text);
         assertTrue(lines.stream().anyMatch(l -> l.matches("3\\.3 PUBLISH +1 failed")), text);
         assertTrue(lines.contains("  [MQTT-3.8.4-6] grants QoS 1 for QoS 2: 1 test (publish.fail)"), text);
+        assertTrue(lines.contains("  (no statement) answers no client after a half packet: 1 test (qos.down)"), text);
         assertTrue(lines.contains("server stopped serving: no CONNACK for 5 s; after malformed.half-packet sent 30 7f 00; "
                 + "serving again after 5.2 s"), text);
         assertTrue(lines.contains("  ping.error: internal error: boom"), text);
@@ -248,7 +250,7 @@ class SuiteReportsTest {
         assertTrue(html.contains("2026-12-02"), "the date");
         assertTrue(html.contains("0.1.0"), "the version");
         assertTrue(html.contains("<b>Interrupted</b>"));
-        int deviations = html.indexOf("Distinct deviations (1)");
+        int deviations = html.indexOf("Distinct deviations (2)");
         assertTrue(deviations > 0 && deviations < html.indexOf("id=\"ch-3.1\""), "deviations before the chapters");
         assertTrue(html.indexOf("id=\"ch-3.3\"") < html.indexOf("id=\"ch-3.12\""), "chapters in numeric order");
         Matcher m = Pattern.compile("href=\"#([^\"]+)\"").matcher(html);
