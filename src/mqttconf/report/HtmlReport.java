@@ -191,7 +191,14 @@ final class HtmlReport {
                 case '>' -> out.append("&gt;");
                 case '&' -> out.append("&amp;");
                 case '"' -> out.append("&quot;");
-                default -> out.append(c < 0x20 && c != '\n' ? '\uFFFD' : c);
+                default -> {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i));
+                    } else {
+                        // A lone surrogate cannot be written as UTF-8: the page would not be written at all.
+                        out.append(c < 0x20 && c != '\n' || Character.isSurrogate(c) ? '\uFFFD' : c);
+                    }
+                }
             }
         }
         return out.toString();

@@ -32,12 +32,13 @@ public final class SuiteHtmlReport {
             .meta{color:#444}.meta b{color:#222;font-weight:600}.settings{color:#666;font-size:12px;margin:4px 0 12px}
             .banner{background:#fff3cd;border:1px solid #e0c060;padding:8px 12px;margin:10px 0;border-radius:4px}
             .counts span{display:inline-block;padding:2px 10px;border-radius:12px;margin:0 6px 6px 0;font-weight:600}
-            .v{display:inline-block;min-width:64px;text-align:center;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:600}
+            .v{display:inline-block;white-space:nowrap;overflow-wrap:normal;min-width:64px;text-align:center;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:600}
             .PASS{background:#2e7d32;color:#fff}.FAIL{background:#c62828;color:#fff}.OBSERVED{background:#1565c0;color:#fff}
             .SKIP{background:#9e9e9e;color:#fff}.ERROR{background:#6a1b9a;color:#fff}.NOT_SERVING{background:#ef6c00;color:#fff}
             .INTERMITTENT{background:#f9a825;color:#222}
             table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;vertical-align:top}
-            th{background:#f0f0f0;font-weight:600;font-size:13px}tr.t td{border-bottom:1px solid #eee}
+            th{background:#f0f0f0;font-weight:600;font-size:13px}table.tests{table-layout:fixed}col.c-v{width:136px}col.c-n{width:32%}
+            col.c-s{width:120px}col.c-t{width:70px}td{overflow-wrap:anywhere}tr.t td{border-bottom:1px solid #eee}
             tr.t.FAILrow{background:#fdecea}tr.t.ERRORrow{background:#f3e5f5}
             td.name{font-family:ui-monospace,monospace;font-size:13px;word-break:break-word}
             .req{font-family:system-ui,sans-serif;color:#666;font-size:12px}.ms{color:#666;font-size:12px;white-space:nowrap}
@@ -171,7 +172,9 @@ public final class SuiteHtmlReport {
             counts.forEach((v, n) -> c.add(n + " " + ConsoleReport.word(v)));
             out.append("<h2 id=\"ch-").append(e.getKey()).append("\">").append(esc(Chapters.heading(e.getKey())))
                     .append(" <span class=\"ms\">").append(String.join(", ", c)).append("</span></h2>\n");
-            out.append("<table><tr><th>verdict</th><th>test</th><th>statements</th><th>time</th><th>result</th></tr>\n");
+            out.append("<table class=\"tests\"><colgroup><col class=\"c-v\"><col class=\"c-n\"><col class=\"c-s\">")
+                    .append("<col class=\"c-t\"><col></colgroup>")
+                    .append("<tr><th>verdict</th><th>test</th><th>statements</th><th>time</th><th>result</th></tr>\n");
             for (Result r : e.getValue()) test(out, r);
             out.append("</table>\n");
         }

@@ -263,6 +263,7 @@ class SuiteReportsTest {
         assertTrue(html.contains("<dt id=\"MQTT-3.8.4-6\">"), "statement text on the page");
         assertTrue(html.contains("<details><summary>packets (1 line)</summary><pre>     3 ms  sub &lt;- PUBLISH[a&lt;b&gt;&amp;"), html);
         assertFalse(html.contains("<b>") && html.contains("a<b>&"), "text escaped");
+        assertTrue(StandardCharsets.UTF_8.newEncoder().canEncode(html), "no lone surrogate: the page can be written as UTF-8");
     }
 
     @Test
