@@ -37,7 +37,7 @@ public final class SuiteHtmlReport {
             .SKIP{background:#9e9e9e;color:#fff}.ERROR{background:#6a1b9a;color:#fff}.NOT_SERVING{background:#ef6c00;color:#fff}
             .INTERMITTENT{background:#f9a825;color:#222}
             table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;vertical-align:top}
-            th{background:#f0f0f0;font-weight:600;font-size:13px}table.tests{table-layout:fixed}col.c-v{width:136px}col.c-n{width:32%}
+            th{background:#f0f0f0;font-weight:600;font-size:13px}table.tests{table-layout:fixed}col.c-v{width:136px}col.c-n{width:27%}
             col.c-s{width:120px}col.c-t{width:70px}td{overflow-wrap:anywhere}tr.t td{border-bottom:1px solid #eee}
             tr.t.FAILrow{background:#fdecea}tr.t.ERRORrow{background:#f3e5f5}
             td.name{font-family:ui-monospace,monospace;font-size:13px;word-break:break-word}
