@@ -125,14 +125,15 @@ final class HtmlReport {
         int total = BrokerReport.clientStatements().size();
         out.append("<table><tr><th>client id</th><th>connections</th><th>obligations checked</th><th>breaches</th>")
                 .append("<th>statements breached</th></tr>\n");
-        for (ClientRecord c : r.clients) {
+        for (int i = 0; i < r.clients.size(); i++) {
+            ClientRecord c = r.clients.get(i);
             StringBuilder ids = new StringBuilder();
             for (Statement s : Statements.all()) {
                 if (c.breachedCount(s) > 0) ids.append("<a class=\"id\" href=\"#").append(s.id()).append("\">").append(s.id()).append("</a> ");
             }
             if (c.unnumberedCount() > 0) ids.append("unnumbered");
             long n = c.breachCount();
-            out.append("<tr class=\"client\"><td class=\"id\">").append(esc(c.clientId())).append("</td><td>")
+            out.append("<tr class=\"client\" id=\"client-").append(i).append("\"><td class=\"id\">").append(esc(c.clientId())).append("</td><td>")
                     .append(c.connections()).append("</td><td>").append(BrokerReport.checked(c)).append(" of ").append(total)
                     .append("</td><td class=\"").append(n == 0 ? "ok\">0 &#10003;" : "bad\">" + n).append("</td><td>")
                     .append(ids.toString().strip()).append("</td></tr>\n");
@@ -173,8 +174,13 @@ final class HtmlReport {
         };
     }
 
-    private static void evidence(StringBuilder out, Breach b) {
-        out.append("<div class=\"ev\"><b>").append(esc(b.clientId())).append("</b> &middot; connection ")
+    /** A breach under its statement; the client id links to its row in the client table. */
+    private void evidence(StringBuilder out, Breach b) {
+        int row = -1;
+        for (int i = 0; i < r.clients.size() && row < 0; i++) if (r.clients.get(i).clientId().equals(b.clientId())) row = i;
+        String who = "<b>" + esc(b.clientId()) + "</b>";
+        out.append("<div class=\"ev\">").append(row < 0 ? who : "<a href=\"#client-" + row + "\">" + who + "</a>")
+                .append(" &middot; connection ")
                 .append(b.connectionId()).append(" &middot; ").append(BrokerReport.time(b.time()))
                 .append(b.closed() ? " &middot; connection closed" : "").append("<br>").append(esc(b.reason()))
                 .append("<br>packet: <code>").append(esc(b.packet())).append("</code>");

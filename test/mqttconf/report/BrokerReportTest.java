@@ -88,6 +88,7 @@ class BrokerReportTest {
         assertTrue(html.contains("<details class=\"clients\" id=\"clients\"><summary>Clients (" + (HtmlReport.CLIENTS_UNFOLDED + 1)),
                 "a long client table starts folded");
         assertTrue(html.contains("<a class=\"id\" href=\"#MQTT-3.3.1-2\">MQTT-3.3.1-2</a>"), "breached id in the client table linked");
+        assertTrue(html.contains("<div class=\"ev\"><a href=\"#client-0\"><b>lib0</b></a>"), "a breach links to its client's row");
         Matcher m = Pattern.compile("href=\"#([^\"]+)\"").matcher(html);
         int links = 0;
         while (m.find()) {
