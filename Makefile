@@ -55,7 +55,9 @@ JARTOOL := $(JDK)/bin/jar
 # --- Sources ---------------------------------------------------------------
 # The list files change only when a file is added or removed, so a deleted
 # source also triggers a clean recompile.
-SRC       := $(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
+# Start.java is the jar's entry point, compiled for Java 8 so an old runtime gets a clear line, not a class error.
+START     := src/mqttconf/Start.java
+SRC       := $(filter-out $(START),$(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort))
 RES       := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 # JUnit tests live under test/mqttconf (mirroring src); test/interop and test/bench hold scripts and peers.
 TEST_SRC  := $(shell find test/mqttconf -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
@@ -78,16 +80,17 @@ build/test.list: FORCE
 # --- Product ---------------------------------------------------------------
 all: $(JAR)
 
-build/classes.stamp: build/src.list $(SRC) $(RES) statements.tsv Makefile
+build/classes.stamp: build/src.list $(SRC) $(START) $(RES) statements.tsv Makefile
 	@rm -rf build/classes && mkdir -p build/classes
 	@echo "javac $(words $(SRC)) files -> build/classes ($(JDK))"
 	@$(JAVAC) $(JAVAC_OPTS) $(DEBUG_INFO) -d build/classes $(SRC)
+	@$(JAVAC) $(subst --release $(JAVA_MIN),--release 8,$(JAVAC_OPTS)) -Xlint:-options $(DEBUG_INFO) -d build/classes $(START)
 	@$(call copy_resources,src,build/classes,$(RES))
 	@cp statements.tsv build/classes/statements.tsv
 	@touch $@
 
 $(JAR): build/classes.stamp
-	@printf 'Main-Class: mqttconf.Main\nImplementation-Title: mqttconf\nImplementation-Version: %s\n' \
+	@printf 'Main-Class: mqttconf.Start\nImplementation-Title: mqttconf\nImplementation-Version: %s\n' \
 	  '$(VERSION)' > build/manifest.txt
 	@rm -f $@
 	@$(JARTOOL) --create --file $@ --manifest build/manifest.txt -C build/classes .
