@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 import mqttconf.cli.Args;
+import mqttconf.cli.Reasons;
 import mqttconf.cli.UsageException;
 import mqttconf.codec.Decoder;
 
@@ -63,7 +64,7 @@ final class BrokerOptions {
         try {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
-            throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
+            throw new UsageException("cannot read config file " + file + ": " + Reasons.of(e));
         }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
+import mqttconf.cli.Reasons;
 import mqttconf.spec.Coverage;
 import mqttconf.tls.TlsContexts;
 
@@ -38,7 +40,10 @@ final class Listener implements AutoCloseable {
         } catch (IOException e) {
             server.close();
             throw new IOException("cannot listen on " + config.bind() + ":" + config.port()
-                    + (config.scheme().equals("tcp") ? "" : " (" + config.scheme() + ")") + ": " + e.getMessage(), e);
+                    + (config.scheme().equals("tcp") ? "" : " (" + config.scheme() + ")") + ": " + Reasons.of(e), e);
+        } catch (UnresolvedAddressException e) {
+            server.close();
+            throw new IOException("cannot listen on " + config.bind() + ": not an address or a known host name", e);
         } catch (RuntimeException e) {
             server.close();
             throw e;

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
+import mqttconf.cli.Reasons;
 import mqttconf.cli.UsageException;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.ConnAck;
@@ -211,7 +212,7 @@ public final class TestMode implements Mode {
         try {
             c = config.dialer().open(config.host(), config.port(), config.timeout(), "preflight");
         } catch (IOException e) {
-            return "cannot connect to " + config.target() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            return "cannot connect to " + config.target() + ": " + Reasons.of(e);
         }
         try (c) {
             Connect connect = Connect.of(config.clientIdPrefix() + "chk", true, 60);

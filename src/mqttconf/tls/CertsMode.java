@@ -2,12 +2,14 @@ package mqttconf.tls;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.List;
 
 import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
+import mqttconf.cli.Reasons;
 import mqttconf.cli.UsageException;
 
 /** {@code mqttconf certs DIR}: throwaway CA, server and client certificates for trying TLS. */
@@ -25,12 +27,19 @@ public final class CertsMode implements Mode {
     @Override
     public String usage() {
         return """
-                usage: mqttconf certs DIR
+                usage: mqttconf certs [--force] DIR
 
                 Writes a throwaway certificate authority and two certificates it signed, valid
-                for 30 days, made with the JDK's keytool: ca.crt, server.crt and server.key
-                (EC P-256, for localhost, 127.0.0.1 and ::1), client.crt and client.key (RSA
-                2048). Keys are unencrypted PKCS#8 PEM. For tests only: never trust this CA.
+                for 30 days: ca.crt, server.crt and server.key (EC P-256, for localhost,
+                127.0.0.1 and ::1), client.crt and client.key (RSA 2048). Keys are unencrypted
+                PKCS#8 PEM, readable by their owner only (0600). DIR is made if missing; files
+                already there are left alone unless --force. For tests only: never trust this CA.
+                (mosquitto started as root reads its files as the user mosquitto: chown the keys
+                to it, or chmod 644 them for a throwaway test.)
+
+                  --force    overwrite existing files
+
+                exit: 0 written, 2 bad usage, a file exists or DIR cannot be written
 
                 example:
                   mqttconf certs build/certs
@@ -42,15 +51,19 @@ public final class CertsMode implements Mode {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        Args a = new Args.Parser().parse(args);
+        Args a = new Args.Parser().flag("force").parse(args);
         if (a.positional().size() != 1) throw new UsageException("certs needs one directory");
         Path dir = Path.of(a.positional().get(0));
         try {
-            CertGenerator.Generated g = CertGenerator.generate(dir);
-            for (Path p : List.of(g.ca(), g.serverCert(), g.serverKey(), g.clientCert(), g.clientKey())) out.println("wrote " + p);
+            CertGenerator.Generated g = CertGenerator.generate(dir, a.has("force"));
+            for (Path p : g.all()) out.println("wrote " + p);
             return Exit.OK;
+        } catch (FileAlreadyExistsException e) {
+            err.println("mqttconf certs: " + e.getFile() + " already exists (--force overwrites it)");
+            return Exit.USAGE;
         } catch (IOException e) {
-            err.println("mqttconf certs: " + e.getMessage());
+            String file = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() : dir.toString();
+            err.println("mqttconf certs: cannot write " + file + ": " + Reasons.of(e));
             return Exit.USAGE;
         }
     }
