@@ -88,7 +88,12 @@ public final class BrokerMode implements Mode {
                                                    TLS listener; the first plain one is the MQTT port.
                                                    As in mosquitto, a file with listener lines opens only
                                                    those: no plain MQTT port unless one is listed, or a
-                                                   port is set ("port N" or --port)
+                                                   port is set ("port N" or --port). mosquitto's
+                                                   allow_zero_length_clientid, queue_qos0_messages and
+                                                   bind_address map to ours; its other keys (persistence,
+                                                   log_dest, acl_file, bridges, ...) are warned about once
+                                                   and ignored (the README lists what we do instead); a
+                                                   key neither knows is an error
                       --tls-port N                 also serve MQTT over TLS on port N (needs --certfile
                                                    and --keyfile)
                       --ws-port N                  also serve MQTT over WebSocket on port N (any path;
@@ -124,6 +129,7 @@ public final class BrokerMode implements Mode {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         BrokerOptions.Parsed options = BrokerOptions.parse(args);
         BrokerConfig config = options.config();
+        options.warnings().forEach(w -> err.println("mqttconf broker: " + w));
         Coverage coverage = new Coverage();
         Broker broker;
         try {

@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import mqttconf.cli.Args;
+import mqttconf.cli.MosquittoKeys;
 import mqttconf.cli.Reasons;
 import mqttconf.cli.UsageException;
 import mqttconf.codec.Decoder;
@@ -29,11 +32,13 @@ final class BrokerOptions {
     static final List<String> REPORT_FORMATS = List.of(".txt", ".tsv", ".json", ".html");
 
     /** What the mode runs with: the report files asked for (possibly none), in order; every listener. */
-    record Parsed(BrokerConfig config, List<Path> coverageFiles, List<ListenerConfig> listeners) { }
+    record Parsed(BrokerConfig config, List<Path> coverageFiles, List<ListenerConfig> listeners, List<String> warnings) { }
 
     private BrokerConfig config = BrokerConfig.defaults();
     private final List<Path> coverageFiles = new ArrayList<>();
     private final ListenerOptions listeners = new ListenerOptions();
+    /** One line per mosquitto key of the file that the broker ignores, the first time it appears. */
+    private final Map<String, String> warnings = new LinkedHashMap<>();
     private boolean portSet;
 
     private BrokerOptions() {
@@ -56,7 +61,8 @@ final class BrokerOptions {
         if (a.has("verbose")) o.config = o.config.withVerbose(true);
         if (a.has("strict")) o.config = o.config.withStrict(true);
         boolean plain = !o.listeners.declared() || o.portSet;
-        return new Parsed(o.config, List.copyOf(o.coverageFiles), o.listeners.all(a, o.config, plain));
+        return new Parsed(o.config, List.copyOf(o.coverageFiles), o.listeners.all(a, o.config, plain),
+                List.copyOf(o.warnings.values()));
     }
 
     private void readFile(Path file) {
@@ -84,10 +90,17 @@ final class BrokerOptions {
             } else if (KEYS.contains(key)) {
                 if (value.isEmpty()) throw new UsageException(where + " needs a value");
                 set(key, value, where);
+            } else if (key.equals("allow-zero-length-clientid")) {
+                set("zero-length-clientids", value, where);
+            } else if (key.equals("queue-qos0-messages")) {
+                config = config.withDropQos0(!bool(value, where));
+            } else if (key.equals("bind-address")) {
+                set("bind", value, where);
+            } else if (MosquittoKeys.instead(key).isPresent()) {
+                warnings.putIfAbsent(key, where + " (mosquitto) is not implemented and ignored: "
+                        + MosquittoKeys.instead(key).get());
             } else {
-                throw new UsageException(where + " is not a setting (known: listener, verbose, strict, "
-                        + String.join(", ", KEYS) + ", and after a listener line: protocol, certfile, keyfile, cafile, "
-                        + "require_certificate)");
+                throw new UsageException(where + " is not a setting of mqttconf or mosquitto");
             }
         }
         String[] main = listeners.mainListener();
