@@ -3,15 +3,22 @@ package mqttconf.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import mqttconf.cli.Reasons;
+import mqttconf.client.Dialer;
+import mqttconf.client.TestClient;
+import mqttconf.codec.Packet.ConnAck;
+import mqttconf.codec.Packet.Connect;
+import mqttconf.codec.Packet.Disconnect;
 
 /**
  * One load run: opens the connections, waits until every client is connected and subscribed, lets the
@@ -242,6 +249,34 @@ public final class LoadRun {
         stopped = true;
         loops.forEach(IoLoop::wakeup);
         for (IoLoop l : loops) l.join(5_000);
+        if (!config.client().cleanSession()) removeSessions();
+    }
+
+    /** With --clean-session false: connects each client id once more with CleanSession 1, so no session is left. */
+    private void removeSessions() throws InterruptedException {
+        BenchConfig.Client c = config.client();
+        Dialer dialer = c.dialer() == null ? Dialer.tcp() : c.dialer();
+        Duration timeout = Duration.ofSeconds(5);
+        Semaphore slots = new Semaphore(64);
+        List<Thread> threads = new ArrayList<>();
+        for (IoLoop l : loops) {
+            for (LoadClient client : l.clients()) {
+                slots.acquire();
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try (TestClient t = dialer.open(config.host(), config.port(), timeout, client.clientId())) {
+                        Connect connect = Connect.of(client.clientId(), true, 0);
+                        if (c.username() != null) connect = connect.withCredentials(c.username(), c.password());
+                        t.send(connect);
+                        if (t.await(ConnAck.class, timeout) != null) t.send(new Disconnect());
+                    } catch (IOException | InterruptedException e) {
+                        // the server keeps a stale session at worst
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        for (Thread t : threads) t.join(timeout.multipliedBy(2));
     }
 
     List<LoadClient> subscribers() {

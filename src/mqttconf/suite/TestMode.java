@@ -66,7 +66,8 @@ public final class TestMode implements Mode {
                   --timeout SECONDS          longest wait for any single reply (default 3)
                   --parallel N               tests running at once (default 16)
                   --keepalive-seconds N      keep alive for the keep alive test (default 2)
-                  --nosubscribe-filter F     a filter the server refuses: enables the subscribe failure test
+                  --nosubscribe-filter F     a filter the server refuses, for the subscribe failure test
+                                             (default test/nosubscribe, as Paho's test broker; '' skips it)
                 tls
                   --tls                      TLS even without ssl:// or wss://
                   --cafile FILE              trust the CA certificates in FILE (PEM) instead of the JDK's
@@ -189,7 +190,7 @@ public final class TestMode implements Mode {
                 password == null ? null : password.getBytes(StandardCharsets.UTF_8));
         Consumer<String> trace = a.has("verbose") ? out::println : null;
         return c.withOptions(a.intValue("keepalive-seconds", RunConfig.DEFAULT_KEEP_ALIVE, 1, 600),
-                a.value("nosubscribe-filter").orElse(null), a.intValue("parallel", RunConfig.DEFAULT_PARALLEL, 1, 1024), trace);
+                a.value("nosubscribe-filter").map(f -> f.isEmpty() ? null : f).orElse(RunConfig.DEFAULT_NOSUBSCRIBE_FILTER), a.intValue("parallel", RunConfig.DEFAULT_PARALLEL, 1, 1024), trace);
     }
 
     private static double seconds(String text, String what) {
