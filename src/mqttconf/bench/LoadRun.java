@@ -132,6 +132,8 @@ public final class LoadRun {
 
     private BenchResult run(PrintStream out) throws IOException, InterruptedException {
         int pubs = config.publishers(), subs = config.subscribers();
+        if (config.client().dialer() == null && address.isUnresolved())
+            throw new IOException("cannot connect to " + config.client().target() + ": unknown host " + config.host());
         if (config.client().dialer() != null) relay = new Relay(config.client().dialer(), config.host(), config.port(), e -> fail(null, e));
         IoLoop first = new IoLoop(this, "bench-io-0");
         IoLoop second = pubs > 0 && subs > 0 ? new IoLoop(this, "bench-io-1") : first;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import mqttconf.cli.Reasons;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.Subscription;
 
@@ -67,7 +68,7 @@ final class LossRun {
         try {
             proxy = new CutProxy(new InetSocketAddress(s.host(), s.port()), s.seed(), s.cutIntervalMs());
         } catch (IOException e) {
-            throw new SetupException("cannot open the proxy on 127.0.0.1: " + e.getMessage());
+            throw new SetupException("cannot open the proxy on 127.0.0.1: " + Reasons.of(e));
         }
         List<LossClient> all = new ArrayList<>();
         try (proxy) {
@@ -96,7 +97,7 @@ final class LossRun {
                 }
             } catch (IOException e) {
                 first.forEach(TestClient::close);
-                throw new SetupException("setup failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                throw new SetupException("setup failed: " + Reasons.of(e));
             }
             return exercise(proxy, all, first, out);
         } finally {
@@ -233,8 +234,7 @@ final class LossRun {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 3000);
         } catch (IOException e) {
-            throw new SetupException("cannot connect to " + host + ":" + port + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new SetupException("cannot connect to " + host + ":" + port + ": " + Reasons.of(e));
         }
     }
 }

@@ -75,9 +75,9 @@ class BrokerOptionsTest {
     @Test
     void badSettingsAreOneClearSentence() throws IOException {
         Path file = dir.resolve("bad.conf");
-        Files.writeString(file, "listener 1883\npersistence true\n");
+        Files.writeString(file, "listener 1883\nfrobnicate true\n");
         UsageException e = assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("-c", file.toString())));
-        assertTrue(e.getMessage().contains("line 2: persistence is not a setting"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 2: frobnicate is not a setting of mqttconf or mosquitto"), e.getMessage());
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--max-connections", "0")));
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--connect-timeout", "soon")));
         assertThrows(UsageException.class, () -> BrokerOptions.parse(List.of("--connect-timeout", "0")));
