@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
+import mqttconf.cli.Reasons;
 import mqttconf.report.BrokerReport;
 import mqttconf.spec.Coverage;
 import mqttconf.tls.PemException;
@@ -170,7 +171,7 @@ public final class BrokerMode implements Mode {
                 Files.writeString(file, report.render(file.toString()), StandardCharsets.UTF_8);
                 out.println("report written to " + file);
             } catch (IOException e) {
-                err.println("mqttconf broker: cannot write " + file + ": " + e.getMessage());
+                err.println("mqttconf broker: cannot write " + file + ": " + Reasons.of(e));
             }
         }
         out.flush();
