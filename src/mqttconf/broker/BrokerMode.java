@@ -129,8 +129,8 @@ public final class BrokerMode implements Mode {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
         BrokerOptions.Parsed options = BrokerOptions.parse(args);
-        BrokerConfig config = options.config();
         options.warnings().forEach(w -> err.println("mqttconf broker: " + w));
+        BrokerConfig config = options.config();
         Coverage coverage = new Coverage();
         Broker broker;
         try {

@@ -15,7 +15,7 @@ import mqttconf.client.WebSocketDialer;
  *                       23 alphanumeric characters every server must accept [MQTT-3.1.3-5]
  * @param topicPrefix    starts every topic of the run, so runs never see each other's traffic
  * @param keepAliveSeconds keep alive used by the keep alive tests
- * @param nosubscribeFilter a filter the server refuses, for the optional subscribe failure test; null to skip it
+ * @param nosubscribeFilter a filter the server refuses, for the optional subscribe failure test; null when not given
  * @param parallel       how many tests run at once
  * @param trace          receives every packet in and out (--verbose); null for none
  * @param dialer         how connections reach the server: TCP, TLS, WebSocket
@@ -26,8 +26,6 @@ public record RunConfig(String host, int port, Duration timeout, String clientId
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
     public static final int DEFAULT_KEEP_ALIVE = 2;
     public static final int DEFAULT_PARALLEL = 16;
-    /** The filter Paho's test broker (and ours) refuses with 0x80; a server that grants it is only observed. */
-    public static final String DEFAULT_NOSUBSCRIBE_FILTER = "test/nosubscribe";
     private static final String ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
     public RunConfig {
@@ -42,7 +40,7 @@ public record RunConfig(String host, int port, Duration timeout, String clientId
     public static RunConfig defaults(String host, int port) {
         String token = runToken();
         return new RunConfig(host, port, DEFAULT_TIMEOUT, "mqc" + token, "mqttconf/" + token + "/", null, null,
-                DEFAULT_KEEP_ALIVE, DEFAULT_NOSUBSCRIBE_FILTER, DEFAULT_PARALLEL, null, Dialer.tcp());
+                DEFAULT_KEEP_ALIVE, null, DEFAULT_PARALLEL, null, Dialer.tcp());
     }
 
     /** Six random alphanumeric characters: what makes this run's client ids and topics its own. */
