@@ -51,7 +51,7 @@ public final class Reasons {
             case SSLException x -> tls(x);
             default -> {
                 String m = e.getMessage();
-                if (m == null || m.isBlank()) yield words(e.getClass().getSimpleName());
+                if (m == null || m.isBlank()) yield e.getClass() == java.io.IOException.class ? "input/output error" : words(named(e.getClass()));
                 yield e.getCause() != null && e.getCause() != e && m.contains(e.getCause().getClass().getName())
                         ? of(e.getCause()) : withoutClassNames(m);
             }
@@ -81,6 +81,12 @@ public final class Reasons {
         int paren = m.indexOf(" (");
         String s = paren > 0 ? m.substring(0, paren) : m;
         return s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1);
+    }
+
+    /** The class itself, or for an anonymous one the class it extends. */
+    private static String named(Class<?> c) {
+        while (c.getSimpleName().isEmpty() && c.getSuperclass() != null) c = c.getSuperclass();
+        return c.getSimpleName();
     }
 
     /** "SomeThingException" as "some thing". */
