@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import mqttconf.bench.BenchMode;
-import mqttconf.broker.BrokerMode;
+import mqttconf.cli.BrokerMode;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;

@@ -82,7 +82,7 @@ public final class Broker implements AutoCloseable {
         List<Listener> listeners = new ArrayList<>();
         EventLoop loop;
         try {
-            for (ListenerConfig l : wanted) listeners.add(Listener.open(l, coverage));
+            for (ListenerConfig l : wanted) listeners.add(Listener.open(l, config.backlog(), coverage));
             loop = new EventLoop(listeners, config, log);
         } catch (IOException | RuntimeException e) {
             listeners.forEach(Listener::close);
@@ -110,7 +110,7 @@ public final class Broker implements AutoCloseable {
         } else {
             log.info("Listening on " + String.join(", ", binds));
         }
-        log.info(GuardOptions.describe(config));
+        log.info(guards(config));
         for (Listener l : listeners) {
             // Scripts read the plain port from this exact line.
             if (l == plain) {
@@ -122,6 +122,22 @@ public final class Broker implements AutoCloseable {
         }
         b.thread.start();
         return b;
+    }
+
+    /** The startup line saying who gets in and the limits. */
+    private static String guards(BrokerConfig c) {
+        Access a = c.access();
+        String who = (a.allowAnonymous() ? "anonymous clients allowed" : "anonymous clients refused")
+                + (a.passwords() == null ? ", no password file" : ", password file with " + a.passwords().users().size() + " users");
+        return "Access: " + who + "; limits: " + limit(c.maxConnections()) + " connections, CONNECT within "
+                + c.connectTimeout().toMillis() + " ms, each packet whole within " + c.packetTimeout().toMillis()
+                + " ms of its first byte, packets up to " + c.maxPacketSize() + " bytes, "
+                + c.maxOutputBytes() + " bytes unread output, " + limit(c.maxQueuedMessages()) + " queued messages per offline session, "
+                + c.backlog() + " connections waiting to be accepted per listener";
+    }
+
+    private static String limit(int n) {
+        return n == Integer.MAX_VALUE ? "unlimited" : String.valueOf(n);
     }
 
     private static String word(boolean b) {

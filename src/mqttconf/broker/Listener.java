@@ -28,12 +28,12 @@ final class Listener implements AutoCloseable {
     /**
      * Reads the certificate files (a {@link mqttconf.tls.PemException} says what is wrong with them), then binds.
      */
-    static Listener open(ListenerConfig config, Coverage coverage) throws IOException {
+    static Listener open(ListenerConfig config, int backlog, Coverage coverage) throws IOException {
         ListenerConfig.Tls t = config.tls();
         SSLContext ssl = t == null ? null : TlsContexts.server(t.certfile(), t.keyfile(), t.cafile());
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.bind(new InetSocketAddress(config.bind(), config.port()));
+            server.bind(new InetSocketAddress(config.bind(), config.port()), backlog);
             server.configureBlocking(false);
         } catch (IOException e) {
             server.close();

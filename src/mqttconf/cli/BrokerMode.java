@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import mqttconf.cli.Exit;
-import mqttconf.cli.Mode;
+import mqttconf.broker.Broker;
+import mqttconf.broker.BrokerConfig;
+import mqttconf.broker.BrokerLog;
 import mqttconf.report.BrokerReport;
 import mqttconf.spec.Coverage;
 import mqttconf.tls.PemException;
@@ -75,6 +76,9 @@ public final class BrokerMode implements Mode {
                       --max-queued-messages N      messages an offline persistent session holds
                                                    (default 1000; 0 for no limit); beyond it QoS 0
                                                    messages are dropped first, with a log line
+                      --backlog N                  connections the system queues per listener before
+                                                   the broker accepts them (default 4096; the system
+                                                   may cap it, on Linux at net.core.somaxconn)
                   -v, --verbose                    log every packet in and out
                   -c, --config FILE                read settings from FILE first (flags win): lines
                                                    "listener PORT [ADDR]" or "KEY VALUE" with a flag

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import mqttconf.cli.Args;
-import mqttconf.cli.UsageException;
+import mqttconf.broker.BrokerConfig;
+import mqttconf.broker.ListenerConfig;
 import mqttconf.codec.Decoder;
 
 /**
