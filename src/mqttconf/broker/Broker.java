@@ -89,8 +89,9 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         TopicTree topics = new TopicTree(coverage);
-        SessionStore sessions = new SessionStore(topics, coverage);
-        Delivery delivery = new Delivery(config, coverage, topics, new RetainedStore(coverage), loop, log);
+        RetainedStore retained = new RetainedStore(coverage);
+        SessionStore sessions = new SessionStore(topics, retained, coverage);
+        Delivery delivery = new Delivery(config, coverage, topics, retained, loop, log);
         ClientRecords clients = new ClientRecords();
         Listener plain = listeners.stream().filter(l -> l.config.scheme().equals("tcp")).findFirst().orElse(null);
         Broker b = new Broker(config, coverage, clients, loop, plain == null ? NO_PORT : plain.port(),

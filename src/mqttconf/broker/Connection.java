@@ -57,9 +57,13 @@ final class Connection {
     Session session;
     /** The will of an accepted CONNECT until it is published or discarded; else null. */
     Will will;
+    /** Whether CONNECT was refused with a CONNACK return code: what follows it is not processed. */
+    boolean refused;
     /** Whether the accepted CONNECT had the will flag set. */
     boolean willFlag;
     int keepAliveSeconds;
+    /** When CONNECT was accepted (System.nanoTime). */
+    long connectedAt;
     /** When this connection expires (System.nanoTime), or 0 for never. */
     long deadline;
     /** The earliest time an entry for this connection sits in the loop's deadline queue; Long.MAX_VALUE when none. */
@@ -102,6 +106,9 @@ final class Connection {
         void packet(Connection c, Packet p);
 
         void malformed(Connection c, MalformedPacketException e);
+
+        /** Bytes arrived while the connection is closing and were dropped unread. */
+        void discarded(Connection c);
     }
 
     /**
@@ -120,8 +127,12 @@ final class Connection {
             // A full buffer may leave bytes inside the transport (TLS, WebSocket) that no select reports again;
             // bytes still in the socket wait for the next turn, so output is flushed in between.
             boolean filled = !input.hasRemaining() && transport.hasBufferedInput();
-            if (state == State.CLOSING) input.clear();
-            else decode(sink);
+            if (state == State.CLOSING) {
+                if (input.position() > 0) sink.discarded(this);
+                input.clear();
+            } else {
+                decode(sink);
+            }
             if (state == State.CLOSED) return true;
             if (!filled) {
                 notePartialPacket();
@@ -157,6 +168,11 @@ final class Connection {
             packetEnd = Math.min(input.limit(), packetStart + Breach.MAX_HEX_BYTES);
             sink.malformed(this, e);
         }
+        if (state == State.CLOSING && input.hasRemaining()) {
+            // Bytes behind a packet that ended the connection (a refused CONNECT) are dropped unread.
+            sink.discarded(this);
+            input.position(input.limit());
+        }
         input.compact();
         if (!input.hasRemaining()) {
             // Grow only as bytes arrive: double, but never beyond the size the packet header announced.
@@ -168,6 +184,11 @@ final class Connection {
         } else if (input.position() == 0 && input.capacity() > 16 * INITIAL_INPUT) {
             input = ByteBuffer.allocate(INITIAL_INPUT);
         }
+    }
+
+    /** The first byte of the packet being handled (or of the malformed one), or -1; valid only meanwhile. */
+    int firstByte() {
+        return packetEnd > packetStart ? input.get(packetStart) & 0xff : -1;
     }
 
     /**

@@ -188,6 +188,11 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         handler.malformed(c, e);
     }
 
+    @Override
+    public void discarded(Connection c) {
+        handler.discarded(c);
+    }
+
     /** Called by {@link Connection#send}. */
     void sent(Connection c, Packet p) {
         if (config.verbose()) log.info("-> " + c.name() + " " + p);

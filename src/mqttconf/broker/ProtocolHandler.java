@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import mqttconf.codec.MalformedPacketException;
 import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.*;
+import mqttconf.spec.AppliesTo;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
@@ -15,25 +16,6 @@ import mqttconf.spec.Statements;
  * event loop thread; every rule it acts on is counted with its statement at the line that does the work.
  */
 final class ProtocolHandler {
-    private static final Statement TCP_TRANSPORT = Statements.get("MQTT-7.1.1-1");
-    private static final Statement FIRST_PACKET_CONNECT = Statements.get("MQTT-3.1.0-1");
-    private static final Statement SECOND_CONNECT = Statements.get("MQTT-3.1.0-2");
-    private static final Statement KEEP_ALIVE_EXPIRED = Statements.get("MQTT-3.1.2-24");
-    private static final Statement WILL_STORED = Statements.get("MQTT-3.1.2-8");
-    private static final Statement WILL_REMOVED = Statements.get("MQTT-3.1.2-10");
-    private static final Statement NO_WILL_NOT_PUBLISHED = Statements.get("MQTT-3.1.2-12");
-    private static final Statement WILL_NOT_RETAINED = Statements.get("MQTT-3.1.2-16");
-    private static final Statement WILL_RETAINED = Statements.get("MQTT-3.1.2-17");
-    private static final Statement DISCONNECT_DISCARDS_WILL = Statements.get("MQTT-3.14.4-3");
-    private static final Statement SESSION_KEPT = Statements.get("MQTT-4.1.0-1");
-    private static final Statement PUBLISH_RESPONSE = Statements.get("MQTT-3.3.4-1");
-    private static final Statement ACK_SAME_PACKET_ID = Statements.get("MQTT-2.3.1-6");
-    private static final Statement QOS1_RECEIVER = Statements.get("MQTT-4.3.2-2");
-    private static final Statement QOS2_RECEIVER = Statements.get("MQTT-4.3.3-2");
-    private static final Statement PINGRESP = Statements.get("MQTT-3.12.4-1");
-    private static final Statement PROTOCOL_VIOLATION_CLOSES = Statements.get("MQTT-4.8.0-1");
-    private static final Statement TRANSIENT_ERROR_CLOSES = Statements.get("MQTT-4.8.0-2");
-    private static final Statement MALFORMED_CONNECT = Statements.get("MQTT-3.1.4-1");
 
     private static final long SWEEP_NANOS = 250_000_000L;
 
@@ -64,7 +46,7 @@ final class ProtocolHandler {
     }
 
     void accepted(Connection c) {
-        coverage.exercised(TCP_TRANSPORT);
+        coverage.exercised("MQTT-7.1.1-1");
         if (config.verbose()) log.info("connection " + c.id + " from " + c.remote);
     }
 
@@ -76,15 +58,15 @@ final class ProtocolHandler {
         }
         if (c.state == Connection.State.AWAITING_CONNECT) {
             if (p instanceof Connect connect) connects.connect(c, connect);
-            else violation(c, FIRST_PACKET_CONNECT, p, "first packet is " + p.type() + ", not CONNECT");
+            else violation(c, "MQTT-3.1.0-1", p, "first packet is " + p.type() + ", not CONNECT");
             return;
         }
         if (!obligations.decoded(c, p)) return;
         Session s = c.session;
         switch (p) {
             case Connect x -> {
-                coverage.exercised(SECOND_CONNECT);
-                violation(c, SECOND_CONNECT, p, "second CONNECT on one connection");
+                coverage.exercised("MQTT-3.1.0-2");
+                violation(c, "MQTT-3.1.0-2", p, "second CONNECT on one connection");
             }
             case Publish m -> {
                 if (m.qos() == 0 || flows.publish(c, s, m)) publish(c, s, m);
@@ -108,19 +90,18 @@ final class ProtocolHandler {
                 if (flows.newPacketId(c, s, x, x.packetId())) subscribes.unsubscribe(c, s, x);
             }
             case PingReq x -> {
-                coverage.exercised(PINGRESP);
+                coverage.exercised("MQTT-3.12.4-1");
                 c.send(new PingResp());
             }
             case Disconnect x -> disconnect(c, s);
-            case ConnAck x -> violation(c, null, p, "a server never receives CONNACK");
-            case SubAck x -> violation(c, null, p, "a server never receives SUBACK");
-            case UnsubAck x -> violation(c, null, p, "a server never receives UNSUBACK");
-            case PingResp x -> violation(c, null, p, "a server never receives PINGRESP");
+            case ConnAck x -> violation(c, (String) null, p, "a server never receives CONNACK");
+            case SubAck x -> violation(c, (String) null, p, "a server never receives SUBACK");
+            case UnsubAck x -> violation(c, (String) null, p, "a server never receives UNSUBACK");
+            case PingResp x -> violation(c, (String) null, p, "a server never receives PINGRESP");
         }
     }
 
     private void publish(Connection c, Session s, Publish m) {
-        coverage.exercised(PUBLISH_RESPONSE);
         if (m.qos() > 0 && !s.cleanSession && Exercises.under(m.topic(), Exercises.DROP_BEFORE_ACK)
                 && s.resendExpected.isEmpty() && !m.dup() && !s.awaitingPubrel.containsKey(m.packetId())
                 && !FlowObligations.sameMessage(m, s.lastDropped)) {
@@ -134,13 +115,10 @@ final class ProtocolHandler {
             case 0 -> delivery.publish(m);
             case 1 -> {
                 delivery.publish(m);
-                coverage.exercised(QOS1_RECEIVER);
-                coverage.exercised(ACK_SAME_PACKET_ID);
                 if (slow) holdAck(c, m.packetId(), m, new PubAck(m.packetId()));
-                else c.send(new PubAck(m.packetId()));
+                else sendPubAck(c, m.packetId());
             }
             default -> {
-                coverage.exercised(QOS2_RECEIVER);
                 Session.Incoming in = s.awaitingPubrel.get(m.packetId());
                 if (in == null) {
                     // A PUBLISH repeating an id that awaits PUBREL is the same message: acknowledge, never deliver twice.
@@ -148,7 +126,6 @@ final class ProtocolHandler {
                     s.awaitingPubrel.put(m.packetId(), in);
                     if (!config.publishOnPubrel()) delivery.publish(m);
                 }
-                coverage.exercised(ACK_SAME_PACKET_ID);
                 if (slow) {
                     loop.schedule(Exercises.SLOW_ACK_NANOS, () -> sendPubRec(c, s, m.packetId()));
                 } else {
@@ -169,7 +146,25 @@ final class ProtocolHandler {
             s.awaitingPubrel.put(packetId, new Session.Incoming(in.publish(), in.held(), System.nanoTime(),
                     ++s.pubrecSeq, c.id));
         }
+        coverage.exercised("MQTT-3.3.4-1");
+        coverage.exercised("MQTT-4.3.3-2");
+        coverage.exercised("MQTT-2.3.1-6");
         c.send(new PubRec(packetId));
+    }
+
+    /** PUBACK for a client's QoS 1 PUBLISH. */
+    private void sendPubAck(Connection c, int packetId) {
+        coverage.exercised("MQTT-3.3.4-1");
+        coverage.exercised("MQTT-4.3.2-2");
+        coverage.exercised("MQTT-2.3.1-6");
+        c.send(new PubAck(packetId));
+    }
+
+    /** PUBCOMP for a client's PUBREL. */
+    private void sendPubComp(Connection c, int packetId) {
+        coverage.exercised("MQTT-4.3.3-2");
+        coverage.exercised("MQTT-2.3.1-6");
+        c.send(new PubComp(packetId));
     }
 
     /** Sends {@code ack} after the exercise delay; the id stays in use by the client until then. */
@@ -177,7 +172,9 @@ final class ProtocolHandler {
         c.idsHeld.put(packetId, m);
         loop.schedule(Exercises.SLOW_ACK_NANOS, () -> {
             c.idsHeld.remove(packetId);
-            if (c.state == Connection.State.CONNECTED) c.send(ack);
+            if (c.state != Connection.State.CONNECTED) return;
+            if (ack instanceof PubAck) sendPubAck(c, packetId);
+            else sendPubComp(c, packetId);
         });
     }
 
@@ -190,13 +187,12 @@ final class ProtocolHandler {
     }
 
     private void pubRel(Connection c, Session s, PubRel r) {
-        coverage.exercised(QOS2_RECEIVER);
         Session.Incoming in = s.awaitingPubrel.remove(r.packetId());
         if (in != null && in.held()) delivery.publish(in.publish());
         if (in != null && Exercises.under(in.publish().topic(), Exercises.SLOW_ACK)) {
             holdAck(c, r.packetId(), null, new PubComp(r.packetId()));
         } else {
-            c.send(new PubComp(r.packetId()));
+            sendPubComp(c, r.packetId());
         }
     }
 
@@ -206,8 +202,8 @@ final class ProtocolHandler {
      */
     private void disconnect(Connection c, Session s) {
         if (c.will != null) {
-            coverage.exercised(DISCONNECT_DISCARDS_WILL);
-            coverage.exercised(WILL_REMOVED);
+            coverage.exercised("MQTT-3.14.4-3");
+            coverage.exercised("MQTT-3.1.2-10");
             c.will = null;
         }
         long now = System.nanoTime();
@@ -242,9 +238,11 @@ final class ProtocolHandler {
             loop.close(c, "bytes after DISCONNECT");
             return;
         }
+        // The server closes: its own statement (a receiver's duty, e.g. invalid flags [MQTT-2.2.2-2]) is exercised,
+        // a client-only one is the client's breach alone. The decoder names the id where it decides.
         Statement broken = e.statementId() == null ? null : Statements.get(e.statementId());
-        if (broken != null) coverage.exercised(broken);
-        if (c.state == Connection.State.AWAITING_CONNECT) coverage.exercised(MALFORMED_CONNECT);
+        if (broken != null && broken.appliesTo() != AppliesTo.CLIENT) coverage.exercised(broken);
+        if (c.state == Connection.State.AWAITING_CONNECT && c.firstByte() == 0x10) coverage.exercised("MQTT-3.1.4-1");
         violation(c, broken, null, "malformed packet: " + e.getMessage());
     }
 
@@ -252,15 +250,19 @@ final class ProtocolHandler {
      * The client broke a rule the server must close the connection for. This is where a breach is recorded:
      * statement (null if the rule has no number), client, offending packet (null if it could not be decoded).
      */
+    void violation(Connection c, String id, Packet p, String reason) {
+        violation(c, id == null ? null : Statements.get(id), p, reason);
+    }
+
     void violation(Connection c, Statement broken, Packet p, String reason) {
         obligations.breach(c, broken, p, null, reason, true);
-        coverage.exercised(PROTOCOL_VIOLATION_CLOSES);
+        coverage.exercised("MQTT-4.8.0-1");
         log.info("protocol violation by " + c.name() + ": " + reason + (p == null ? "" : " in " + p) + "; closing");
         loop.close(c, "protocol violation: " + reason);
     }
 
     void internalError(Connection c, Packet p, RuntimeException e) {
-        coverage.exercised(TRANSIENT_ERROR_CLOSES);
+        coverage.exercised("MQTT-4.8.0-2");
         log.error("internal error handling " + p + " from " + c.name() + ": " + e + "; closing that connection");
         loop.close(c, "internal error: " + e);
     }
@@ -273,13 +275,18 @@ final class ProtocolHandler {
                 loop.close(c, "not closed by the client after DISCONNECT");
             }
             case CONNECTED -> {
-                coverage.exercised(KEEP_ALIVE_EXPIRED);
                 if (!obligations.checkSilence(c, System.nanoTime())) return;
+                coverage.exercised("MQTT-3.1.2-24");
                 log.info(c.name() + " sent nothing for 1.5 x keep alive " + c.keepAliveSeconds + " s; closing");
                 loop.close(c, "keep alive expired");
             }
             default -> loop.close(c, "closing timed out");
         }
+    }
+
+    /** Input after a refused CONNECT is dropped unread. */
+    void discarded(Connection c) {
+        if (c.refused) coverage.exercised("MQTT-3.1.4-5");
     }
 
     /** A packet begun and not finished in time: a limit of this server's resources, no rule the client broke. */
@@ -316,17 +323,22 @@ final class ProtocolHandler {
         if (config.verbose() || attached) log.info("connection " + c.id + " (" + c.name() + ") ended: " + reason);
         if (!attached) return;
         s.connection = null;
-        if (s.cleanSession) sessions.discard(s);
-        else coverage.exercised(SESSION_KEPT);
+        if (s.cleanSession) {
+            // The session lasted as long as its network connection, and ends with it.
+            coverage.exercised("MQTT-4.1.0-2");
+            sessions.discard(s);
+        } else {
+            coverage.exercised("MQTT-4.1.0-1");
+        }
         Will w = c.will;
         c.will = null;
         if (w == null) {
-            if (!c.willFlag) coverage.exercised(NO_WILL_NOT_PUBLISHED);
+            if (!c.willFlag) coverage.exercised("MQTT-3.1.2-12");
             return;
         }
-        coverage.exercised(WILL_STORED);
-        coverage.exercised(WILL_REMOVED);
-        coverage.exercised(w.retain() ? WILL_RETAINED : WILL_NOT_RETAINED);
+        coverage.exercised("MQTT-3.1.2-8");
+        coverage.exercised("MQTT-3.1.2-10");
+        coverage.exercised(w.retain() ? "MQTT-3.1.2-17" : "MQTT-3.1.2-16");
         delivery.publish(new Publish(w.topic(), w.payload(), w.qos(), w.retain(), false, 0));
     }
 }
