@@ -20,14 +20,12 @@ final class ClientObligations {
     private final BrokerConfig config;
     private final Coverage coverage;
     private final BrokerLog log;
-    private final EventLoop loop;
     private final ClientRecords records;
 
-    ClientObligations(BrokerConfig config, Coverage coverage, BrokerLog log, EventLoop loop, ClientRecords records) {
+    ClientObligations(BrokerConfig config, Coverage coverage, BrokerLog log, ClientRecords records) {
         this.config = config;
         this.coverage = coverage;
         this.log = log;
-        this.loop = loop;
         this.records = records;
     }
 
@@ -35,7 +33,7 @@ final class ClientObligations {
      * The obligation with this id was checked on this client's traffic, against a packet (or a silence) that could
      * have broken it, met or not.
      */
-    void checked(Connection c, String id) {
+    void checked(Client c, String id) {
         Statement s = Statements.get(id);
         coverage.checked(s);
         if (c.record != null) c.record.checked(s);
@@ -45,7 +43,7 @@ final class ClientObligations {
      * Records a breach. {@code packet} is the offending packet (null when it could not be decoded or the breach is
      * something missing); the bytes are taken from the connection while it handles a packet.
      */
-    void breach(Connection c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
+    void breach(Client c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
         if (broken != null) {
             coverage.checked(broken);
             if (c.record != null) c.record.checked(broken);
@@ -53,16 +51,16 @@ final class ClientObligations {
         record(c, broken, packet, evidence, reason, closing);
     }
 
-    void breach(Connection c, String id, Packet packet, String evidence, String reason, boolean closing) {
+    void breach(Client c, String id, Packet packet, String evidence, String reason, boolean closing) {
         breach(c, Statements.get(id), packet, evidence, reason, closing);
     }
 
     /** Records a breach of an obligation already counted as checked. */
-    private void record(Connection c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
+    private void record(Client c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
         if (broken != null) coverage.violated(broken);
         ClientRecord r = c.record != null ? c.record
                 : records.of("connection " + c.id + " from " + c.remote + " (before CONNECT)");
-        String hex = packet != null || evidence == null ? c.currentPacketHex() : "";
+        String hex = packet != null || evidence == null ? c.link.packetHex() : "";
         String shown = packet != null ? packet.toString() : evidence == null ? "(undecodable)" : evidence;
         r.breach(new Breach(r.clientId(), c.id, broken, Instant.now(), shown, hex, reason, closing));
         log.info("breach by " + c.name() + ": " + reason + (broken == null ? "" : " [" + broken + "]")
@@ -73,11 +71,11 @@ final class ClientObligations {
      * A client MUST that the server may tolerate: recorded, and the connection kept open unless --strict.
      * Returns false when the connection was closed for it.
      */
-    boolean tolerated(Connection c, String id, Packet packet, String evidence, String reason) {
+    boolean tolerated(Client c, String id, Packet packet, String evidence, String reason) {
         Statement broken = Statements.get(id);
         record(c, broken, packet, evidence, reason, config.strict());
         if (!config.strict()) return true;
-        loop.close(c, "breach of " + broken + " (--strict): " + reason);
+        c.link.close("breach of " + broken + " (--strict): " + reason);
         return false;
     }
 
@@ -85,7 +83,7 @@ final class ClientObligations {
      * An accepted CONNECT: the client id gets its record, and the CONNECT rules this CONNECT could have broken
      * count as checked (the decoder closed on those it did break).
      */
-    void connected(Connection c, Connect p) {
+    void connected(Client c, Connect p) {
         c.record = records.of(c.clientId);
         c.record.connected();
         checked(c, "MQTT-3.1.0-1");
@@ -116,14 +114,14 @@ final class ClientObligations {
     }
 
     /** A topic name the decoder accepted; a topic length field cannot exceed 65535 bytes [MQTT-4.7.3-3]. */
-    private void topicName(Connection c, String topic) {
+    private void topicName(Client c, String topic) {
         checked(c, "MQTT-4.7.1-1");
         checked(c, "MQTT-4.7.3-1");
         checked(c, "MQTT-4.7.3-2");
     }
 
     /** Topic filters the decoder accepted: the wildcard rules count where a wildcard was used. */
-    private void topicFilters(Connection c, List<String> filters) {
+    private void topicFilters(Client c, List<String> filters) {
         checked(c, "MQTT-1.5.3-1");
         checked(c, "MQTT-1.5.3-2");
         checked(c, "MQTT-4.7.3-1");
@@ -133,12 +131,12 @@ final class ClientObligations {
     }
 
     /** A zero-length client id with clean session 0; the server refuses it (0x02). */
-    void emptyClientIdWithoutCleanSession(Connection c, Connect p) {
+    void emptyClientIdWithoutCleanSession(Client c, Connect p) {
         breach(c, "MQTT-3.1.3-7", p, null, "zero-length client id with clean session 0", true);
     }
 
     /** The rules a decoded packet could have broken and met; false if the connection was closed for a breach. */
-    boolean decoded(Connection c, Packet p) {
+    boolean decoded(Client c, Packet p) {
         switch (p) {
             case Publish m -> {
                 checked(c, "MQTT-3.3.1-4");
@@ -181,27 +179,27 @@ final class ClientObligations {
     }
 
     /** The first packet was not CONNECT. */
-    void firstPacketNotConnect(Connection c, Packet p) {
+    void firstPacketNotConnect(Client c, Packet p) {
         breach(c, "MQTT-3.1.0-1", p, null, "first packet is " + p.type() + ", not CONNECT", true);
     }
 
     /** Bytes after DISCONNECT on the same connection [MQTT-3.14.4-2]; the connection is over, so it closes. */
-    void afterDisconnect(Connection c, Packet p) {
+    void afterDisconnect(Client c, Packet p) {
         breach(c, "MQTT-3.14.4-2", p, null, p.type() + " sent after DISCONNECT on the same connection", true);
     }
 
-    void malformedAfterDisconnect(Connection c, String why) {
+    void malformedAfterDisconnect(Client c, String why) {
         breach(c, "MQTT-3.14.4-2", null, null, "bytes sent after DISCONNECT on the same connection: " + why, true);
     }
 
     /** The client closed its socket after DISCONNECT, as it must. */
-    void closedAfterDisconnect(Connection c) {
+    void closedAfterDisconnect(Client c) {
         checked(c, "MQTT-3.14.4-1");
         checked(c, "MQTT-3.14.4-2");
     }
 
     /** The grace period after DISCONNECT passed with the socket still open [MQTT-3.14.4-1]. */
-    void notClosedAfterDisconnect(Connection c) {
+    void notClosedAfterDisconnect(Client c) {
         breach(c, "MQTT-3.14.4-1", null, "(socket still open)", "socket still open "
                 + config.disconnectGrace().toMillis() + " ms after DISCONNECT; the client must close it", true);
     }
@@ -215,11 +213,11 @@ final class ClientObligations {
      * Records a silence longer than keep alive plus tolerance [MQTT-3.1.2-23], once per silence; false if the
      * connection was closed for it.
      */
-    boolean checkSilence(Connection c, long now) {
-        if (c.keepAliveSeconds == 0 || c.silenceRecorded || c.state != Connection.State.CONNECTED) return true;
-        long silent = now - c.lastReceived;
+    boolean checkSilence(Client c, long now) {
+        if (c.keepAliveSeconds == 0 || c.silenceRecorded() || c.state != Client.State.CONNECTED) return true;
+        long silent = now - c.link.lastReceived();
         if (silent <= c.keepAliveSeconds * 1_000_000_000L + keepAliveToleranceNanos(c.keepAliveSeconds)) return true;
-        c.silenceRecorded = true;
+        c.recordSilence();
         checked(c, "MQTT-3.1.2-23");
         return tolerated(c, "MQTT-3.1.2-23", null, "(no packet)", "no packet for " + silent / 1_000_000 + " ms with keep alive "
                 + c.keepAliveSeconds + " s (tolerance " + keepAliveToleranceNanos(c.keepAliveSeconds) / 1_000_000
@@ -230,8 +228,8 @@ final class ClientObligations {
      * Counts keep alive as checked for a connection that ends without having been silent too long, if it lasted
      * longer than its keep alive: a shorter one could not have broken it.
      */
-    void keepAliveKept(Connection c) {
-        if (c.keepAliveSeconds == 0 || c.silenceRecorded || c.record == null) return;
+    void keepAliveKept(Client c) {
+        if (c.keepAliveSeconds == 0 || c.silenceRecorded() || c.record == null) return;
         if (System.nanoTime() - c.connectedAt > c.keepAliveSeconds * 1_000_000_000L) checked(c, "MQTT-3.1.2-23");
     }
 }

@@ -15,28 +15,26 @@ final class ConnectHandler {
     private final BrokerConfig config;
     private final Coverage coverage;
     private final BrokerLog log;
-    private final EventLoop loop;
     private final SessionStore sessions;
     private final Delivery delivery;
     private final ClientObligations obligations;
 
-    ConnectHandler(BrokerConfig config, Coverage coverage, BrokerLog log, EventLoop loop, SessionStore sessions,
+    ConnectHandler(BrokerConfig config, Coverage coverage, BrokerLog log, SessionStore sessions,
                    Delivery delivery, ClientObligations obligations) {
         this.obligations = obligations;
         this.config = config;
         this.coverage = coverage;
         this.log = log;
-        this.loop = loop;
         this.sessions = sessions;
         this.delivery = delivery;
     }
 
-    void connect(Connection c, Connect p) {
+    void connect(Client c, Connect p) {
         if (!Connect.PROTOCOL_NAME.equals(p.protocolName())) {
             coverage.exercised("MQTT-3.1.2-1");
             coverage.exercised("MQTT-3.2.2-6");
             log.info("connection " + c.id + ": protocol name '" + p.protocolName() + "' is not MQTT; closing without CONNACK");
-            loop.close(c, "protocol name " + p.protocolName());
+            c.link.close("protocol name " + p.protocolName());
             return;
         }
         if (p.protocolLevel() != Connect.PROTOCOL_LEVEL) {
@@ -72,7 +70,7 @@ final class ConnectHandler {
         if (existing != null && existing.connection != null) {
             coverage.exercised("MQTT-3.1.4-2");
             log.info(clientId + " connected again; closing its previous connection " + existing.connection.id);
-            loop.close(existing.connection, "taken over by connection " + c.id);
+            existing.connection.link.close("taken over by connection " + c.id);
             existing = sessions.get(clientId);
         }
         coverage.exercised("MQTT-3.1.4-3");
@@ -102,12 +100,12 @@ final class ConnectHandler {
         c.will = p.will();
         c.keepAliveSeconds = p.keepAlive();
         c.connectedAt = System.nanoTime();
-        if (p.keepAlive() > 0) loop.deadline(c, System.nanoTime() + p.keepAlive() * 1_500_000_000L);
-        else c.deadline = 0;
+        if (p.keepAlive() > 0) c.link.deadline(System.nanoTime() + p.keepAlive() * 1_500_000_000L);
+        else c.link.deadline(0);
         coverage.exercised("MQTT-3.2.0-1");
         coverage.exercised("MQTT-3.1.4-4");
         c.send(new ConnAck(sessionPresent, ConnAck.ACCEPTED));
-        c.state = Connection.State.CONNECTED;
+        c.state = Client.State.CONNECTED;
         c.session = session;
         session.connection = c;
         log.info(clientId + " connected from " + c.remote + (p.cleanSession() ? ", clean session" : ", persistent session")
@@ -123,7 +121,7 @@ final class ConnectHandler {
      * A resumed session's incoming QoS 2 flows past PUBREC: the client owes their PUBREL on this connection
      * [MQTT-4.4.0-1], counted from now.
      */
-    private static void owePubrel(Session s, Connection c) {
+    private static void owePubrel(Session s, Client c) {
         long now = System.nanoTime();
         s.pubrelExpected.clear();
         s.pubrelExpected.addAll(s.awaitingPubrel.keySet());
@@ -131,13 +129,13 @@ final class ConnectHandler {
     }
 
     /** CONNACK with a refusal code, then close; nothing more from this client is processed. */
-    private void refuse(Connection c, int returnCode, String reason) {
+    private void refuse(Client c, int returnCode, String reason) {
         coverage.exercised("MQTT-3.2.0-1");
         coverage.exercised("MQTT-3.2.2-4");
         coverage.exercised("MQTT-3.2.2-5");
         log.info("connection " + c.id + " refused with CONNACK " + returnCode + ": " + reason);
         c.refused = true;
         c.send(new ConnAck(false, returnCode));
-        loop.closeAfterOutput(c);
+        c.closeAfterOutput();
     }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import mqttconf.broker.net.Timers;
 import mqttconf.codec.Packet.PubRel;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.spec.Coverage;
@@ -21,17 +22,17 @@ final class Delivery {
     private final Coverage coverage;
     private final TopicTree topics;
     private final RetainedStore retained;
-    private final EventLoop loop;
+    private final Timers timers;
     final QueueLimit queueLimit;
 
-    Delivery(BrokerConfig config, Coverage coverage, TopicTree topics, RetainedStore retained, EventLoop loop,
+    Delivery(BrokerConfig config, Coverage coverage, TopicTree topics, RetainedStore retained, Timers timers,
              BrokerLog log) {
         this.queueLimit = new QueueLimit(config.maxQueuedMessages(), log);
         this.config = config;
         this.coverage = coverage;
         this.topics = topics;
         this.retained = retained;
-        this.loop = loop;
+        this.timers = timers;
     }
 
     /** A message the broker has taken ownership of (from a client's PUBLISH or a will). */
@@ -92,9 +93,9 @@ final class Delivery {
         }
         s.enqueue(message);
         pump(s);
-        Connection c = s.connection;
+        Client c = s.connection;
         if (c != null && s.queuedBytes() > config.maxOutputBytes()) {
-            loop.closeSoon(c, "too slow: " + s.queuedBytes() + " bytes of messages wait while it does not read");
+            timers.execute(() -> c.link.close("too slow: " + s.queuedBytes() + " bytes of messages wait while it does not read"));
         }
     }
 
@@ -103,8 +104,8 @@ final class Delivery {
      * free. Called whenever messages arrive, a flow completes or output drains.
      */
     void pump(Session s) {
-        Connection c = s.connection;
-        if (c == null || c.state != Connection.State.CONNECTED) return;
+        Client c = s.connection;
+        if (c == null || c.state != Client.State.CONNECTED) return;
         while (!s.queue.isEmpty() && c.pendingOutput() < config.maxOutputBytes() / 2) {
             Publish m = s.queue.peek();
             if (m.qos() > 0) {
@@ -128,7 +129,7 @@ final class Delivery {
             }
             c.send(m);
             if (m.qos() > 0 && !s.cleanSession && Exercises.under(m.topic(), Exercises.REDELIVER)) {
-                loop.closeAfterOutput(c);
+                c.closeAfterOutput();
                 return;
             }
         }
@@ -137,7 +138,7 @@ final class Delivery {
     /** On reconnect to a stored session: unacknowledged PUBLISH again with DUP set, PUBREL for released flows. */
     void resend(Session s) {
         queueLimit.resumed(s);
-        Connection c = s.connection;
+        Client c = s.connection;
         long now = System.nanoTime();
         s.inflight.replaceAll((id, o) -> new Session.Outgoing(o.publish(), o.released(), now, c.id));
         for (Session.Outgoing o : s.inflight.values()) {
@@ -167,7 +168,7 @@ final class Delivery {
     boolean pubRec(Session s, int packetId, boolean sendPubrel) {
         Session.Outgoing o = s.inflight.get(packetId);
         if (o == null || o.publish().qos() != 2) return false;
-        Connection c = s.connection;
+        Client c = s.connection;
         if (!o.released()) s.inflight.put(packetId, new Session.Outgoing(o.publish(), true, System.nanoTime(), c.id));
         if (sendPubrel) c.send(new PubRel(packetId));
         return true;

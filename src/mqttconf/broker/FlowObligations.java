@@ -26,7 +26,7 @@ final class FlowObligations {
         this.obligations = obligations;
     }
 
-    private boolean breach(Connection c, String id, Packet p, String reason) {
+    private boolean breach(Client c, String id, Packet p, String reason) {
         return obligations.tolerated(c, id, p, null, reason);
     }
 
@@ -36,7 +36,7 @@ final class FlowObligations {
     }
 
     /** A QoS 1 or 2 PUBLISH from the client, before the broker takes it. */
-    boolean publish(Connection c, Session s, Publish m) {
+    boolean publish(Client c, Session s, Publish m) {
         int id = m.packetId();
         if (!s.resendExpected.isEmpty() && !resend(c, s, m)) return false;
         // A new packet id can collide only with one still in use.
@@ -64,7 +64,7 @@ final class FlowObligations {
     }
 
     /** Checks a PUBLISH against the ones the broker dropped unacknowledged (exercise topic). */
-    private boolean resend(Connection c, Session s, Publish m) {
+    private boolean resend(Client c, Session s, Publish m) {
         obligations.checked(c, "MQTT-4.4.0-1");
         obligations.checked(c, "MQTT-2.3.1-3");
         // The order of resends can be wrong only when more than one is owed.
@@ -90,7 +90,7 @@ final class FlowObligations {
     }
 
     /** SUBSCRIBE or UNSUBSCRIBE: its packet id must not be one in use. */
-    boolean newPacketId(Connection c, Session s, Packet p, int id) {
+    boolean newPacketId(Client c, Session s, Packet p, int id) {
         if (s.awaitingPubrel.isEmpty() && c.idsHeld.isEmpty()) return true;
         obligations.checked(c, "MQTT-2.3.1-2");
         if (!s.awaitingPubrel.containsKey(id) && !c.idsHeld.containsKey(id)) return true;
@@ -98,7 +98,7 @@ final class FlowObligations {
     }
 
     /** PUBACK or PUBREC for a broker PUBLISH; {@code qos} is the QoS that answer belongs to. */
-    boolean publishAck(Connection c, Session s, Packet p, int id, int qos) {
+    boolean publishAck(Client c, Session s, Packet p, int id, int qos) {
         Session.Outgoing o = s.inflight.get(id);
         if (o == null) return unknownId(c, s, p, id, s.idsSent);
         if (o.publish().qos() != qos) {
@@ -124,13 +124,13 @@ final class FlowObligations {
     }
 
     /** Flows of this QoS sent on this connection that still await their PUBACK or PUBREC. */
-    private static long awaitingAnswers(Connection c, Session s, int qos) {
+    private static long awaitingAnswers(Client c, Session s, int qos) {
         return s.inflight.values().stream()
                 .filter(e -> e.connectionId() == c.id && e.publish().qos() == qos && !e.released()).count();
     }
 
     /** PUBCOMP for a released QoS 2 flow of the broker. */
-    boolean pubComp(Connection c, Session s, Packet p, int id) {
+    boolean pubComp(Client c, Session s, Packet p, int id) {
         Session.Outgoing o = s.inflight.get(id);
         if (o == null) return unknownId(c, s, p, id, s.idsSent);
         obligations.checked(c, "MQTT-4.3.3-2");
@@ -139,7 +139,7 @@ final class FlowObligations {
     }
 
     /** PUBREL for a QoS 2 PUBLISH of the client. */
-    boolean pubRel(Connection c, Session s, Packet p, int id) {
+    boolean pubRel(Client c, Session s, Packet p, int id) {
         if (s.pubrelExpected.remove(id)) obligations.checked(c, "MQTT-4.4.0-1");
         Session.Incoming in = s.awaitingPubrel.get(id);
         if (in == null) return unknownId(c, s, p, id, s.idsReceived);
@@ -159,7 +159,7 @@ final class FlowObligations {
     }
 
     /** An answer for an id with no flow: a breach only in a clean session that never used the id. */
-    private boolean unknownId(Connection c, Session s, Packet p, int id, BitSet used) {
+    private boolean unknownId(Client c, Session s, Packet p, int id, BitSet used) {
         if (!s.cleanSession) return true;
         obligations.checked(c, "MQTT-2.3.1-6");
         if (used.get(id)) return true;
@@ -172,7 +172,7 @@ final class FlowObligations {
      * or before {@code sentBefore}, PUBREL for PUBREC sent then, and PUBREL owed since resuming the session.
      * Each is recorded once per connection. False if the connection was closed for it.
      */
-    boolean overdue(Connection c, Session s, long sentBefore, long now, String when) {
+    boolean overdue(Client c, Session s, long sentBefore, long now, String when) {
         // Output still waiting for the socket: the client is not reading, so it may not have what it owes for.
         if (c.pendingOutput() > 0) return true;
         for (Session.Outgoing o : s.inflight.values()) {
@@ -208,7 +208,7 @@ final class FlowObligations {
      * At DISCONNECT: PUBREL owed since the session resumed and PUBLISH the broker dropped unacknowledged, which
      * the client never resent [MQTT-4.4.0-1].
      */
-    boolean notResent(Connection c, Session s) {
+    boolean notResent(Client c, Session s) {
         for (int id : s.pubrelExpected) {
             if (!s.awaitingPubrel.containsKey(id) || !c.overdueRecorded.add((long) id << 2 | 2)) continue;
             obligations.checked(c, "MQTT-4.4.0-1");

@@ -1,8 +1,13 @@
 package mqttconf.broker;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
+import mqttconf.broker.net.Link;
+import mqttconf.broker.net.LinkHandler;
+import mqttconf.broker.net.Timers;
 import mqttconf.codec.MalformedPacketException;
 import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.*;
@@ -15,14 +20,16 @@ import mqttconf.spec.Statements;
  * What the server does with each packet a client sends, and when a connection ends or expires. Runs on the
  * event loop thread; every rule it acts on is counted with its statement at the line that does the work.
  */
-final class ProtocolHandler {
+final class ProtocolHandler implements LinkHandler<Client> {
 
     private static final long SWEEP_NANOS = 250_000_000L;
 
     private final BrokerConfig config;
     private final Coverage coverage;
     private final BrokerLog log;
-    private final EventLoop loop;
+    private final Timers timers;
+    /** Every connection not yet closed, for the sweep. */
+    private final Set<Client> open = new LinkedHashSet<>();
     private final SessionStore sessions;
     private final Delivery delivery;
     private final ConnectHandler connects;
@@ -30,33 +37,43 @@ final class ProtocolHandler {
     private final ClientObligations obligations;
     private final FlowObligations flows;
 
-    ProtocolHandler(BrokerConfig config, Coverage coverage, BrokerLog log, EventLoop loop, SessionStore sessions,
+    ProtocolHandler(BrokerConfig config, Coverage coverage, BrokerLog log, Timers timers, SessionStore sessions,
                     TopicTree topics, Delivery delivery, ClientRecords records, Supplier<String> report) {
         this.config = config;
         this.coverage = coverage;
         this.log = log;
-        this.loop = loop;
+        this.timers = timers;
         this.sessions = sessions;
         this.delivery = delivery;
-        this.obligations = new ClientObligations(config, coverage, log, loop, records);
+        this.obligations = new ClientObligations(config, coverage, log, records);
         this.flows = new FlowObligations(obligations);
-        this.connects = new ConnectHandler(config, coverage, log, loop, sessions, delivery, obligations);
+        this.connects = new ConnectHandler(config, coverage, log, sessions, delivery, obligations);
         this.subscribes = new SubscribeHandler(coverage, topics, delivery, report);
-        loop.schedule(SWEEP_NANOS, this::sweep);
+        timers.schedule(SWEEP_NANOS, this::sweep);
     }
 
-    void accepted(Connection c) {
+    @Override
+    public Client accepted(Link link) {
+        Client c = new Client(link, config.verbose() ? log : null);
+        open.add(c);
         coverage.exercised("MQTT-7.1.1-1");
         if (config.verbose()) log.info("connection " + c.id + " from " + c.remote);
+        return c;
     }
 
-    void received(Connection c, Packet p) {
-        if (c.state == Connection.State.AFTER_DISCONNECT) {
+    @Override
+    public void received(Client c, Packet p) {
+        if (config.verbose()) log.info("<- " + c.name() + " " + p);
+        // Any packet restarts the keep alive clock [MQTT-3.1.2-24].
+        if (c.state == Client.State.CONNECTED && c.keepAliveSeconds > 0) {
+            c.link.deadline(System.nanoTime() + c.keepAliveSeconds * 1_500_000_000L);
+        }
+        if (c.state == Client.State.AFTER_DISCONNECT) {
             obligations.afterDisconnect(c, p);
-            loop.close(c, "packet after DISCONNECT");
+            c.link.close("packet after DISCONNECT");
             return;
         }
-        if (c.state == Connection.State.AWAITING_CONNECT) {
+        if (c.state == Client.State.AWAITING_CONNECT) {
             if (p instanceof Connect connect) connects.connect(c, connect);
             else violation(c, "MQTT-3.1.0-1", p, "first packet is " + p.type() + ", not CONNECT");
             return;
@@ -101,13 +118,13 @@ final class ProtocolHandler {
         }
     }
 
-    private void publish(Connection c, Session s, Publish m) {
+    private void publish(Client c, Session s, Publish m) {
         if (m.qos() > 0 && !s.cleanSession && Exercises.under(m.topic(), Exercises.DROP_BEFORE_ACK)
                 && s.resendExpected.isEmpty() && !m.dup() && !s.awaitingPubrel.containsKey(m.packetId())
                 && !FlowObligations.sameMessage(m, s.lastDropped)) {
             s.resendExpected.put(m.packetId(), m);
             s.lastDropped = m;
-            loop.close(c, "exercise: PUBLISH to " + m.topic() + " dropped unacknowledged");
+            c.link.close("exercise: PUBLISH to " + m.topic() + " dropped unacknowledged");
             return;
         }
         boolean slow = Exercises.under(m.topic(), Exercises.SLOW_ACK);
@@ -127,11 +144,11 @@ final class ProtocolHandler {
                     if (!config.publishOnPubrel()) delivery.publish(m);
                 }
                 if (slow) {
-                    loop.schedule(Exercises.SLOW_ACK_NANOS, () -> sendPubRec(c, s, m.packetId()));
+                    timers.schedule(Exercises.SLOW_ACK_NANOS, () -> sendPubRec(c, s, m.packetId()));
                 } else {
                     sendPubRec(c, s, m.packetId());
                     if (!s.cleanSession && Exercises.under(m.topic(), Exercises.INTERRUPT_QOS2) && !m.dup()) {
-                        loop.closeAfterOutput(c);
+                        c.closeAfterOutput();
                     }
                 }
             }
@@ -139,9 +156,9 @@ final class ProtocolHandler {
     }
 
     /** Sends PUBREC and notes when and where, for the PUBREL checks; nothing if the flow or connection ended. */
-    private void sendPubRec(Connection c, Session s, int packetId) {
+    private void sendPubRec(Client c, Session s, int packetId) {
         Session.Incoming in = s.awaitingPubrel.get(packetId);
-        if (in == null || c.state != Connection.State.CONNECTED) return;
+        if (in == null || c.state != Client.State.CONNECTED) return;
         if (in.pubrecAt() == 0 || in.connectionId() != c.id) {
             s.awaitingPubrel.put(packetId, new Session.Incoming(in.publish(), in.held(), System.nanoTime(),
                     ++s.pubrecSeq, c.id));
@@ -153,7 +170,7 @@ final class ProtocolHandler {
     }
 
     /** PUBACK for a client's QoS 1 PUBLISH. */
-    private void sendPubAck(Connection c, int packetId) {
+    private void sendPubAck(Client c, int packetId) {
         coverage.exercised("MQTT-3.3.4-1");
         coverage.exercised("MQTT-4.3.2-2");
         coverage.exercised("MQTT-2.3.1-6");
@@ -161,32 +178,32 @@ final class ProtocolHandler {
     }
 
     /** PUBCOMP for a client's PUBREL. */
-    private void sendPubComp(Connection c, int packetId) {
+    private void sendPubComp(Client c, int packetId) {
         coverage.exercised("MQTT-4.3.3-2");
         coverage.exercised("MQTT-2.3.1-6");
         c.send(new PubComp(packetId));
     }
 
     /** Sends {@code ack} after the exercise delay; the id stays in use by the client until then. */
-    private void holdAck(Connection c, int packetId, Publish m, Packet ack) {
+    private void holdAck(Client c, int packetId, Publish m, Packet ack) {
         c.idsHeld.put(packetId, m);
-        loop.schedule(Exercises.SLOW_ACK_NANOS, () -> {
+        timers.schedule(Exercises.SLOW_ACK_NANOS, () -> {
             c.idsHeld.remove(packetId);
-            if (c.state != Connection.State.CONNECTED) return;
+            if (c.state != Client.State.CONNECTED) return;
             if (ack instanceof PubAck) sendPubAck(c, packetId);
             else sendPubComp(c, packetId);
         });
     }
 
-    private void pubRec(Connection c, Session s, PubRec r) {
+    private void pubRec(Client c, Session s, PubRec r) {
         Session.Outgoing o = s.inflight.get(r.packetId());
         boolean cut = o != null && !o.released() && o.publish().qos() == 2 && !s.cleanSession
                 && Exercises.under(o.publish().topic(), Exercises.INTERRUPT_QOS2);
         if (!delivery.pubRec(s, r.packetId(), !cut)) unexpected(c, r);
-        else if (cut) loop.close(c, "exercise: QoS 2 delivery cut between PUBREC and PUBREL");
+        else if (cut) c.link.close("exercise: QoS 2 delivery cut between PUBREC and PUBREL");
     }
 
-    private void pubRel(Connection c, Session s, PubRel r) {
+    private void pubRel(Client c, Session s, PubRel r) {
         Session.Incoming in = s.awaitingPubrel.remove(r.packetId());
         if (in != null && in.held()) delivery.publish(in.publish());
         if (in != null && Exercises.under(in.publish().topic(), Exercises.SLOW_ACK)) {
@@ -200,7 +217,7 @@ final class ProtocolHandler {
      * DISCONNECT: the will goes, what the client still owes is checked, the session is detached; the socket stays
      * open for the grace period to see whether the client closes it and sends nothing more.
      */
-    private void disconnect(Connection c, Session s) {
+    private void disconnect(Client c, Session s) {
         if (c.will != null) {
             coverage.exercised("MQTT-3.14.4-3");
             coverage.exercised("MQTT-3.1.2-10");
@@ -211,38 +228,40 @@ final class ProtocolHandler {
         if (!flows.overdue(c, s, now - config.disconnectGrace().toNanos(), now, "before DISCONNECT")) return;
         obligations.keepAliveKept(c);
         detach(c, "DISCONNECT");
-        loop.shutdownOutputAfterDisconnect(c);
-        loop.deadline(c, now + config.disconnectGrace().toNanos());
+        c.state = Client.State.AFTER_DISCONNECT;
+        c.link.halfCloseAfterOutput();
+        c.link.deadline(now + config.disconnectGrace().toNanos());
     }
 
     /** Every {@link #SWEEP_NANOS}: keep alive silences and acknowledgements overdue by the ack timeout. */
     private void sweep() {
         long now = System.nanoTime();
         long sentBefore = now - config.ackTimeout().toNanos();
-        for (Connection c : List.copyOf(loop.connections())) {
-            if (c.state != Connection.State.CONNECTED || c.session == null) continue;
+        for (Client c : List.copyOf(open)) {
+            if (c.state != Client.State.CONNECTED || c.session == null) continue;
             if (obligations.checkSilence(c, now)) flows.overdue(c, c.session, sentBefore, now, "ago");
         }
-        loop.schedule(SWEEP_NANOS, this::sweep);
+        timers.schedule(SWEEP_NANOS, this::sweep);
     }
 
     /** An acknowledgement for a flow the server does not have: tolerated (the client may be resending). */
-    private void unexpected(Connection c, Packet p) {
+    private void unexpected(Client c, Packet p) {
         log.info(c.name() + " sent " + p + " for no flow in progress; ignored");
     }
 
     /** A malformed packet: the statement it breaks is counted as violated and the connection closed. */
-    void malformed(Connection c, MalformedPacketException e) {
-        if (c.state == Connection.State.AFTER_DISCONNECT) {
+    @Override
+    public void malformed(Client c, MalformedPacketException e) {
+        if (c.state == Client.State.AFTER_DISCONNECT) {
             obligations.malformedAfterDisconnect(c, e.getMessage());
-            loop.close(c, "bytes after DISCONNECT");
+            c.link.close("bytes after DISCONNECT");
             return;
         }
         // The server closes: its own statement (a receiver's duty, e.g. invalid flags [MQTT-2.2.2-2]) is exercised,
         // a client-only one is the client's breach alone. The decoder names the id where it decides.
         Statement broken = e.statementId() == null ? null : Statements.get(e.statementId());
         if (broken != null && broken.appliesTo() != AppliesTo.CLIENT) coverage.exercised(broken);
-        if (c.state == Connection.State.AWAITING_CONNECT && c.firstByte() == 0x10) coverage.exercised("MQTT-3.1.4-1");
+        if (c.state == Client.State.AWAITING_CONNECT && c.link.firstByte() == 0x10) coverage.exercised("MQTT-3.1.4-1");
         violation(c, broken, null, "malformed packet: " + e.getMessage());
     }
 
@@ -250,74 +269,83 @@ final class ProtocolHandler {
      * The client broke a rule the server must close the connection for. This is where a breach is recorded:
      * statement (null if the rule has no number), client, offending packet (null if it could not be decoded).
      */
-    void violation(Connection c, String id, Packet p, String reason) {
+    void violation(Client c, String id, Packet p, String reason) {
         violation(c, id == null ? null : Statements.get(id), p, reason);
     }
 
-    void violation(Connection c, Statement broken, Packet p, String reason) {
+    void violation(Client c, Statement broken, Packet p, String reason) {
         obligations.breach(c, broken, p, null, reason, true);
         coverage.exercised("MQTT-4.8.0-1");
         log.info("protocol violation by " + c.name() + ": " + reason + (p == null ? "" : " in " + p) + "; closing");
-        loop.close(c, "protocol violation: " + reason);
+        c.link.close("protocol violation: " + reason);
     }
 
-    void internalError(Connection c, Packet p, RuntimeException e) {
+    @Override
+    public void internalError(Client c, Packet p, RuntimeException e) {
         coverage.exercised("MQTT-4.8.0-2");
         log.error("internal error handling " + p + " from " + c.name() + ": " + e + "; closing that connection");
-        loop.close(c, "internal error: " + e);
+        c.link.close("internal error: " + e);
     }
 
-    void expired(Connection c) {
+    @Override
+    public void expired(Client c) {
         switch (c.state) {
-            case AWAITING_CONNECT -> loop.close(c, "no CONNECT within " + config.connectTimeout().toMillis() + " ms");
+            case AWAITING_CONNECT -> c.link.close("no CONNECT within " + config.connectTimeout().toMillis() + " ms");
             case AFTER_DISCONNECT -> {
                 obligations.notClosedAfterDisconnect(c);
-                loop.close(c, "not closed by the client after DISCONNECT");
+                c.link.close("not closed by the client after DISCONNECT");
             }
             case CONNECTED -> {
                 if (!obligations.checkSilence(c, System.nanoTime())) return;
                 coverage.exercised("MQTT-3.1.2-24");
                 log.info(c.name() + " sent nothing for 1.5 x keep alive " + c.keepAliveSeconds + " s; closing");
-                loop.close(c, "keep alive expired");
+                c.link.close("keep alive expired");
             }
-            default -> loop.close(c, "closing timed out");
+            default -> c.link.close("closing timed out");
         }
     }
 
     /** Input after a refused CONNECT is dropped unread. */
-    void discarded(Connection c) {
+    @Override
+    public void discarded(Client c) {
         if (c.refused) coverage.exercised("MQTT-3.1.4-5");
     }
 
     /** A packet begun and not finished in time: a limit of this server's resources, no rule the client broke. */
-    void packetTimedOut(Connection c) {
+    @Override
+    public void packetTimedOut(Client c) {
         long ms = config.packetTimeout().toMillis();
         log.info(c.name() + " did not finish a packet within " + ms + " ms of its first byte; closing");
-        loop.close(c, "packet not finished within " + ms + " ms");
+        c.link.close("packet not finished within " + ms + " ms");
     }
 
-    void tooSlow(Connection c) {
+    @Override
+    public void tooSlow(Client c) {
         log.info(c.name() + " does not read: " + c.pendingOutput() + " bytes pending; closing");
-        loop.close(c, "too slow");
+        c.link.close("too slow");
     }
 
-    void outputDrained(Connection c) {
+    @Override
+    public void outputDrained(Client c) {
         if (c.session != null && !c.session.queue.isEmpty()) delivery.pump(c.session);
     }
 
     /** The client closed its socket after DISCONNECT, as it must [MQTT-3.14.4-1]. */
-    void closedByClientAfterDisconnect(Connection c) {
+    @Override
+    public void closedByClientAfterDisconnect(Client c) {
         obligations.closedAfterDisconnect(c);
     }
 
     /** The network connection ended for any reason: publish the will unless DISCONNECT removed it. */
-    void closed(Connection c, String reason) {
-        if (c.state != Connection.State.CLOSED) throw new IllegalStateException("closed() before the loop closed " + c);
+    @Override
+    public void closed(Client c, String reason) {
+        c.state = Client.State.CLOSED;
+        open.remove(c);
         detach(c, reason);
     }
 
     /** Ends the connection's part in its session: clean sessions go, the will is published unless removed. */
-    private void detach(Connection c, String reason) {
+    private void detach(Client c, String reason) {
         Session s = c.session;
         boolean attached = s != null && s.connection == c;
         if (config.verbose() || attached) log.info("connection " + c.id + " (" + c.name() + ") ended: " + reason);

@@ -36,7 +36,7 @@ final class SubscribeHandler {
         this.report = report;
     }
 
-    void subscribe(Connection c, Session s, Subscribe p) {
+    void subscribe(Client c, Session s, Subscribe p) {
         List<Integer> codes = new ArrayList<>(p.subscriptions().size());
         List<Subscription> granted = new ArrayList<>(p.subscriptions().size());
         if (p.subscriptions().size() > 1) coverage.exercised("MQTT-3.8.4-4");
@@ -76,7 +76,7 @@ final class SubscribeHandler {
         }
     }
 
-    void unsubscribe(Connection c, Session s, Unsubscribe p) {
+    void unsubscribe(Client c, Session s, Unsubscribe p) {
         if (p.filters().size() > 1) coverage.exercised("MQTT-3.10.4-6");
         boolean any = false;
         for (String filter : p.filters()) {

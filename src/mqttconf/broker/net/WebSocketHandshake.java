@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.net;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
