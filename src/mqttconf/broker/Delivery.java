@@ -115,6 +115,7 @@ final class Delivery {
                 s.inflight.put(id, new Session.Outgoing(m, false, System.nanoTime(), c.id));
                 if (s.cleanSession) s.idsSent.set(id);
                 coverage.exercised("MQTT-2.3.1-4");
+                coverage.exercised("MQTT-2.3.1-1");
                 coverage.exercised(m.qos() == 1 ? "MQTT-4.3.2-1" : "MQTT-4.3.3-1");
             } else {
                 coverage.exercised("MQTT-4.3.1-1");
@@ -144,7 +145,7 @@ final class Delivery {
         for (Session.Outgoing o : s.inflight.values()) {
             coverage.exercised("MQTT-4.4.0-1");
             if (o.released()) {
-                c.send(new PubRel(o.publish().packetId()));
+                sendPubRel(c, o.publish().packetId());
             } else {
                 coverage.exercised("MQTT-3.3.1-1");
                 c.send(o.publish().withDup(true));
@@ -170,8 +171,15 @@ final class Delivery {
         if (o == null || o.publish().qos() != 2) return false;
         Client c = s.connection;
         if (!o.released()) s.inflight.put(packetId, new Session.Outgoing(o.publish(), true, System.nanoTime(), c.id));
-        if (sendPubrel) c.send(new PubRel(packetId));
+        if (sendPubrel) sendPubRel(c, packetId);
         return true;
+    }
+
+    /** PUBREL goes out with its reserved flags 0010, as the encoder writes it. */
+    private void sendPubRel(Client c, int packetId) {
+        coverage.exercised("MQTT-3.6.1-1");
+        coverage.exercised("MQTT-2.2.2-1");
+        c.send(new PubRel(packetId));
     }
 
     /** PUBCOMP: the QoS 2 flow ends. False if no released QoS 2 flow had this id. */

@@ -40,6 +40,8 @@ class CountingTest extends BrokerTestBase {
                 new Case("MQTT-3.3.1-3", "incoming DUP 1", t -> t.forward(1, 1, false, false), t -> t.forward(1, 1, true, false)),
                 new Case("MQTT-3.3.1-9", "incoming RETAIN 1", t -> t.forward(1, 1, false, false), t -> t.forward(1, 1, false, true)),
                 new Case("MQTT-3.8.4-6", "granted QoS below the message's", t -> t.forward(1, 1, false, false), t -> t.forward(0, 1, false, false)),
+                new Case("MQTT-2.3.1-1", "a QoS 1 delivery", t -> t.forward(0, 1, false, false), t -> t.forward(1, 1, false, false)),
+                new Case("MQTT-3.6.1-1", "a QoS 2 delivery", t -> t.forward(1, 2, false, false), t -> t.forward(2, 2, false, false)),
                 new Case("MQTT-3.9.3-1", "several filters", t -> t.subscribeAll("a"), t -> t.subscribeAll("a", "b")),
                 new Case("MQTT-3.8.4-4", "several filters", t -> t.subscribeAll("a"), t -> t.subscribeAll("a", "b")),
                 new Case("MQTT-3.10.4-1", "filters held to compare with", t -> t.unsubscribe(false), t -> t.unsubscribe(true)),
@@ -92,7 +94,12 @@ class CountingTest extends BrokerTestBase {
         subscribe(sub, "f/t", grantedQos);
         TestClient pub = connect("pub", true);
         pub.send(Publish.of("f/t", "m", qos, 7).withDup(dup).withRetain(retain));
-        assertNotNull(pub.await(PubAck.class, T));
+        if (qos == 1) assertNotNull(pub.await(PubAck.class, T));
+        if (qos == 2) {
+            assertNotNull(pub.await(PubRec.class, T));
+            pub.send(new PubRel(7));
+            assertNotNull(pub.await(PubComp.class, T));
+        }
         receive(sub);
     }
 
