@@ -15,6 +15,10 @@ import javax.net.ssl.SSLContext;
 import mqttconf.broker.net.EventLoop;
 import mqttconf.broker.net.Listener;
 import mqttconf.broker.net.NetLimits;
+import mqttconf.broker.observe.BrokerEvents;
+import mqttconf.broker.observe.ClientRecord;
+import mqttconf.broker.observe.ClientRecords;
+import mqttconf.broker.observe.ExerciseTopics;
 import mqttconf.spec.Coverage;
 import mqttconf.tls.TlsContexts;
 
@@ -98,15 +102,15 @@ public final class Broker implements AutoCloseable {
         TopicTree topics = new TopicTree(coverage);
         RetainedStore retained = new RetainedStore(coverage);
         SessionStore sessions = new SessionStore(topics, retained, coverage);
-        Delivery delivery = new Delivery(config, coverage, topics, retained, loop, log);
         ClientRecords clients = new ClientRecords();
         Listener plain = listeners.stream().filter(l -> l.scheme().equals("tcp")).findFirst().orElse(null);
         Broker b = new Broker(config, coverage, clients, loop, plain == null ? NO_PORT : plain.port(),
                 listeners.get(0).port());
+        BrokerEvents events = new ExerciseTopics(() -> b.reportHook.get());
+        Delivery delivery = new Delivery(config, coverage, topics, retained, loop, events, log);
         b.stats = () -> new BrokerStats(loop.openConnections(), sessions.size(), sessions.queuedMessages(),
                 loop.refused(), delivery.queueLimit.dropped());
-        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients,
-                () -> b.reportHook.get()));
+        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients, events));
         log.info("MQTT 3.1.1 mqttconf Test Broker");
         log.info("Optional behaviour, publish on pubrel: " + word(config.publishOnPubrel()));
         log.info("Optional behaviour, single publish on overlapping topics: " + word(config.overlappingSingle()));

@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 import mqttconf.broker.net.Link;
-import mqttconf.codec.Packet;
+import mqttconf.broker.observe.ClientRecord;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.Will;
+import mqttconf.codec.Packet;
 
 /**
  * The protocol state of one network connection: where it is in its life, the client id and session, the will,

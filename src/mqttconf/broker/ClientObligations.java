@@ -3,9 +3,12 @@ package mqttconf.broker;
 import java.time.Instant;
 import java.util.List;
 
-import mqttconf.codec.Packet;
+import mqttconf.broker.observe.Breach;
+import mqttconf.broker.observe.ClientRecord;
+import mqttconf.broker.observe.ClientRecords;
 import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.Packet.Publish;
+import mqttconf.codec.Packet;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import mqttconf.broker.net.Timers;
+import mqttconf.broker.observe.BrokerEvents;
 import mqttconf.codec.Packet.PubRel;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.spec.Coverage;
@@ -23,10 +24,12 @@ final class Delivery {
     private final TopicTree topics;
     private final RetainedStore retained;
     private final Timers timers;
+    private final BrokerEvents events;
     final QueueLimit queueLimit;
 
     Delivery(BrokerConfig config, Coverage coverage, TopicTree topics, RetainedStore retained, Timers timers,
-             BrokerLog log) {
+             BrokerEvents events, BrokerLog log) {
+        this.events = events;
         this.queueLimit = new QueueLimit(config.maxQueuedMessages(), log);
         this.config = config;
         this.coverage = coverage;
@@ -129,7 +132,7 @@ final class Delivery {
                 coverage.exercised("MQTT-4.6.0-6");
             }
             c.send(m);
-            if (m.qos() > 0 && !s.cleanSession && Exercises.under(m.topic(), Exercises.REDELIVER)) {
+            if (m.qos() > 0 && !s.cleanSession && events.cutAfterDelivery(m)) {
                 c.closeAfterOutput();
                 return;
             }

@@ -3,11 +3,13 @@ package mqttconf.broker;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import mqttconf.broker.net.Link;
 import mqttconf.broker.net.LinkHandler;
 import mqttconf.broker.net.Timers;
+import mqttconf.broker.observe.BrokerEvents;
+import mqttconf.broker.observe.BrokerEvents.Answer;
+import mqttconf.broker.observe.ClientRecords;
 import mqttconf.codec.MalformedPacketException;
 import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.*;
@@ -28,6 +30,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     private final Coverage coverage;
     private final BrokerLog log;
     private final Timers timers;
+    private final BrokerEvents events;
     /** Every connection not yet closed, for the sweep. */
     private final Set<Client> open = new LinkedHashSet<>();
     private final SessionStore sessions;
@@ -38,7 +41,8 @@ final class ProtocolHandler implements LinkHandler<Client> {
     private final FlowObligations flows;
 
     ProtocolHandler(BrokerConfig config, Coverage coverage, BrokerLog log, Timers timers, SessionStore sessions,
-                    TopicTree topics, Delivery delivery, ClientRecords records, Supplier<String> report) {
+                    TopicTree topics, Delivery delivery, ClientRecords records, BrokerEvents events) {
+        this.events = events;
         this.config = config;
         this.coverage = coverage;
         this.log = log;
@@ -48,7 +52,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
         this.obligations = new ClientObligations(config, coverage, log, records);
         this.flows = new FlowObligations(obligations);
         this.connects = new ConnectHandler(config, coverage, log, sessions, delivery, obligations);
-        this.subscribes = new SubscribeHandler(coverage, topics, delivery, report);
+        this.subscribes = new SubscribeHandler(coverage, topics, delivery, events);
         timers.schedule(SWEEP_NANOS, this::sweep);
     }
 
@@ -119,15 +123,16 @@ final class ProtocolHandler implements LinkHandler<Client> {
     }
 
     private void publish(Client c, Session s, Publish m) {
-        if (m.qos() > 0 && !s.cleanSession && Exercises.under(m.topic(), Exercises.DROP_BEFORE_ACK)
-                && s.resendExpected.isEmpty() && !m.dup() && !s.awaitingPubrel.containsKey(m.packetId())
-                && !FlowObligations.sameMessage(m, s.lastDropped)) {
+        Answer answer = m.qos() == 0 ? Answer.NOW : events.publishArrived(m, !s.cleanSession);
+        // Dropped once per message: never a resend, a repeat of the last one dropped, or an id awaiting PUBREL.
+        if (answer == Answer.DROP_CONNECTION && !s.cleanSession && s.resendExpected.isEmpty() && !m.dup()
+                && !s.awaitingPubrel.containsKey(m.packetId()) && !FlowObligations.sameMessage(m, s.lastDropped)) {
             s.resendExpected.put(m.packetId(), m);
             s.lastDropped = m;
             c.link.close("exercise: PUBLISH to " + m.topic() + " dropped unacknowledged");
             return;
         }
-        boolean slow = Exercises.under(m.topic(), Exercises.SLOW_ACK);
+        boolean slow = answer == Answer.LATE;
         switch (m.qos()) {
             case 0 -> delivery.publish(m);
             case 1 -> {
@@ -144,12 +149,10 @@ final class ProtocolHandler implements LinkHandler<Client> {
                     if (!config.publishOnPubrel()) delivery.publish(m);
                 }
                 if (slow) {
-                    timers.schedule(Exercises.SLOW_ACK_NANOS, () -> sendPubRec(c, s, m.packetId()));
+                    timers.schedule(events.lateNanos(), () -> sendPubRec(c, s, m.packetId()));
                 } else {
                     sendPubRec(c, s, m.packetId());
-                    if (!s.cleanSession && Exercises.under(m.topic(), Exercises.INTERRUPT_QOS2) && !m.dup()) {
-                        c.closeAfterOutput();
-                    }
+                    if (answer == Answer.CUT_AFTER_ANSWER) c.closeAfterOutput();
                 }
             }
         }
@@ -187,7 +190,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     /** Sends {@code ack} after the exercise delay; the id stays in use by the client until then. */
     private void holdAck(Client c, int packetId, Publish m, Packet ack) {
         c.idsHeld.put(packetId, m);
-        timers.schedule(Exercises.SLOW_ACK_NANOS, () -> {
+        timers.schedule(events.lateNanos(), () -> {
             c.idsHeld.remove(packetId);
             if (c.state != Client.State.CONNECTED) return;
             if (ack instanceof PubAck) sendPubAck(c, packetId);
@@ -198,7 +201,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     private void pubRec(Client c, Session s, PubRec r) {
         Session.Outgoing o = s.inflight.get(r.packetId());
         boolean cut = o != null && !o.released() && o.publish().qos() == 2 && !s.cleanSession
-                && Exercises.under(o.publish().topic(), Exercises.INTERRUPT_QOS2);
+                && events.cutBeforePubrel(o.publish());
         if (!delivery.pubRec(s, r.packetId(), !cut)) unexpected(c, r);
         else if (cut) c.link.close("exercise: QoS 2 delivery cut between PUBREC and PUBREL");
     }
@@ -206,7 +209,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     private void pubRel(Client c, Session s, PubRel r) {
         Session.Incoming in = s.awaitingPubrel.remove(r.packetId());
         if (in != null && in.held()) delivery.publish(in.publish());
-        if (in != null && Exercises.under(in.publish().topic(), Exercises.SLOW_ACK)) {
+        if (in != null && events.pubrelArrived(in.publish()) == Answer.LATE) {
             holdAck(c, r.packetId(), null, new PubComp(r.packetId()));
         } else {
             sendPubComp(c, r.packetId());

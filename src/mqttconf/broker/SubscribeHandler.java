@@ -1,10 +1,9 @@
 package mqttconf.broker;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
+import mqttconf.broker.observe.BrokerEvents;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.SubAck;
 import mqttconf.codec.Packet.Subscribe;
@@ -12,28 +11,19 @@ import mqttconf.codec.Packet.Subscription;
 import mqttconf.codec.Packet.UnsubAck;
 import mqttconf.codec.Packet.Unsubscribe;
 import mqttconf.spec.Coverage;
-import mqttconf.spec.Statement;
-import mqttconf.spec.Statements;
 
-/** SUBSCRIBE and UNSUBSCRIBE, with Paho's test topics that refuse or cap a subscription. */
+/** SUBSCRIBE and UNSUBSCRIBE; what is granted, and what a new subscription gets besides, the events may change. */
 final class SubscribeHandler {
-    /** Subscribing to this filter fails with 0x80, as in Paho's test broker. */
-    static final String REFUSED_FILTER = "test/nosubscribe";
-    /** Subscriptions to these filters are granted at most QoS 0 and QoS 1. */
-    static final String QOS0_ONLY_FILTER = "test/QoS 0 only";
-    static final String QOS1_ONLY_FILTER = "test/QoS 1 only";
-
-
     private final Coverage coverage;
     private final TopicTree topics;
     private final Delivery delivery;
-    private final Supplier<String> report;
+    private final BrokerEvents events;
 
-    SubscribeHandler(Coverage coverage, TopicTree topics, Delivery delivery, Supplier<String> report) {
+    SubscribeHandler(Coverage coverage, TopicTree topics, Delivery delivery, BrokerEvents events) {
         this.coverage = coverage;
         this.topics = topics;
         this.delivery = delivery;
-        this.report = report;
+        this.events = events;
     }
 
     void subscribe(Client c, Session s, Subscribe p) {
@@ -42,13 +32,11 @@ final class SubscribeHandler {
         if (p.subscriptions().size() > 1) coverage.exercised("MQTT-3.8.4-4");
         for (Subscription sub : p.subscriptions()) {
             String filter = sub.filter();
-            if (filter.equals(REFUSED_FILTER) || filter.startsWith(Exercises.REFUSE)) {
+            int qos = events.grant(filter, sub.qos());
+            if (qos < 0) {
                 codes.add(SubAck.FAILURE);
                 continue;
             }
-            int qos = sub.qos();
-            if (filter.equals(QOS0_ONLY_FILTER) || filter.startsWith(Exercises.GRANT_QOS0)) qos = 0;
-            if (filter.equals(QOS1_ONLY_FILTER) || filter.startsWith(Exercises.GRANT_QOS1)) qos = Math.min(1, qos);
             if (topics.add(filter, s, qos)) coverage.exercised("MQTT-3.8.4-3");
             s.subscriptions.put(filter, qos);
             codes.add(qos);
@@ -64,14 +52,9 @@ final class SubscribeHandler {
         // Retained messages follow the SUBACK, also for a replaced subscription [MQTT-3.8.4-3].
         for (Subscription g : granted) {
             delivery.retainedFor(s, g.filter(), g.qos());
-            int exerciseQos = Exercises.retainedQos(g.filter());
-            if (exerciseQos >= 0) {
-                byte[] payload = ("retained message at QoS " + exerciseQos).getBytes(StandardCharsets.UTF_8);
-                delivery.sendRetained(s, new Publish(g.filter(), payload, exerciseQos, true, false, 0), g.qos());
-            }
-            if (g.filter().equals(Exercises.REPORT_TOPIC)) {
-                byte[] text = report.get().getBytes(StandardCharsets.UTF_8);
-                delivery.sendTo(s, new Publish(Exercises.REPORT_TOPIC, text, 0, false, false, 0));
+            for (Publish extra : events.subscribed(g.filter(), g.qos())) {
+                if (extra.retain()) delivery.sendRetained(s, extra, g.qos());
+                else delivery.sendTo(s, extra);
             }
         }
     }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import mqttconf.broker.Broker;
-import mqttconf.broker.ClientRecord;
+import mqttconf.broker.observe.ClientRecord;
 
 /**
  * {@code mqttconf broker --run CMD [ARGS...]}: runs a client library's tests against the broker that was just

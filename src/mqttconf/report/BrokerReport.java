@@ -6,9 +6,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
 
-import mqttconf.broker.Breach;
-import mqttconf.broker.ClientRecord;
-import mqttconf.broker.ClientRecords;
+import mqttconf.broker.observe.Breach;
+import mqttconf.broker.observe.ClientRecord;
+import mqttconf.broker.observe.ClientRecords;
 import mqttconf.spec.AppliesTo;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statement;

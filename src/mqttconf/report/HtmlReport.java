@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import mqttconf.broker.Breach;
-import mqttconf.broker.ClientRecord;
+import mqttconf.broker.observe.Breach;
+import mqttconf.broker.observe.ClientRecord;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
 

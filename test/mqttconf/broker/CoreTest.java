@@ -13,8 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import mqttconf.broker.net.Link;
 import mqttconf.broker.net.Timers;
-import mqttconf.codec.Packet;
+import mqttconf.broker.observe.Breach;
+import mqttconf.broker.observe.BrokerEvents;
+import mqttconf.broker.observe.ClientRecords;
+import mqttconf.broker.observe.ExerciseTopics;
 import mqttconf.codec.Packet.*;
+import mqttconf.codec.Packet;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statements;
 
@@ -139,17 +143,17 @@ class CoreTest {
     final Coverage coverage = new Coverage();
     final ClientRecords records = new ClientRecords();
     final ManualTimers timers = new ManualTimers();
-    final ProtocolHandler core;
+    ProtocolHandler core = core(new ExerciseTopics(() -> "report"));
     private long nextId = 1;
 
-    CoreTest() {
+    private ProtocolHandler core(BrokerEvents events) {
         BrokerConfig config = BrokerConfig.ephemeral();
         TopicTree topics = new TopicTree(coverage);
         RetainedStore retained = new RetainedStore(coverage);
         SessionStore sessions = new SessionStore(topics, retained, coverage);
-        Delivery delivery = new Delivery(config, coverage, topics, retained, timers, BrokerLog.silent());
-        core = new ProtocolHandler(config, coverage, BrokerLog.silent(), timers, sessions, topics, delivery, records,
-                () -> "report");
+        Delivery delivery = new Delivery(config, coverage, topics, retained, timers, events, BrokerLog.silent());
+        return new ProtocolHandler(config, coverage, BrokerLog.silent(), timers, sessions, topics, delivery, records,
+                events);
     }
 
     FakeLink accept() {
@@ -233,10 +237,20 @@ class CoreTest {
     }
 
     @Test
+    void withoutEventsAnExerciseTopicIsAnOrdinaryTopic() {
+        core = core(BrokerEvents.NONE);
+        FakeLink l = connected("plain", false);
+        assertEquals(List.of(new PubAck(3)), l.receive(Publish.of(ExerciseTopics.SLOW_ACK + "x", "m", 1, 3)));
+        assertEquals(List.of(new PubAck(4)), l.receive(Publish.of(ExerciseTopics.DROP_BEFORE_ACK + "x", "m", 1, 4)));
+        assertEquals(List.of(new SubAck(5, List.of(2))), l.receive(Subscribe.of(5, ExerciseTopics.REFUSE + "x", 2)));
+        assertNull(l.closedFor);
+    }
+
+    @Test
     void slowAckExerciseAnswersOnlyWhenItsTimerRuns() {
         FakeLink l = connected("slow", true);
-        assertEquals(List.of(), l.receive(Publish.of(Exercises.SLOW_ACK + "x", "m", 1, 3)));
-        timers.advance(Exercises.SLOW_ACK_NANOS);
+        assertEquals(List.of(), l.receive(Publish.of(ExerciseTopics.SLOW_ACK + "x", "m", 1, 3)));
+        timers.advance(ExerciseTopics.SLOW_ACK_NANOS);
         assertEquals(new PubAck(3), l.sent.get(l.sent.size() - 1));
         assertNull(l.closedFor);
     }

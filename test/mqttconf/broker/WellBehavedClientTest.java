@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import mqttconf.broker.observe.ClientRecord;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.*;
 import mqttconf.spec.Statements;
