@@ -115,10 +115,10 @@ final class ProtocolHandler implements LinkHandler<Client> {
                 c.send(new PingResp());
             }
             case Disconnect x -> disconnect(c, s);
-            case ConnAck x -> violation(c, (String) null, p, "a server never receives CONNACK");
-            case SubAck x -> violation(c, (String) null, p, "a server never receives SUBACK");
-            case UnsubAck x -> violation(c, (String) null, p, "a server never receives UNSUBACK");
-            case PingResp x -> violation(c, (String) null, p, "a server never receives PINGRESP");
+            case ConnAck x -> notForServer(c, p);
+            case SubAck x -> notForServer(c, p);
+            case UnsubAck x -> notForServer(c, p);
+            case PingResp x -> notForServer(c, p);
         }
     }
 
@@ -268,14 +268,19 @@ final class ProtocolHandler implements LinkHandler<Client> {
         violation(c, broken, null, "malformed packet: " + e.getMessage());
     }
 
+    /** A packet type only a server sends: a violation no statement numbers. */
+    private void notForServer(Client c, Packet p) {
+        violation(c, (Statement) null, p, "a server never receives " + p.type());
+    }
+
+    void violation(Client c, String id, Packet p, String reason) {
+        violation(c, Statements.get(id), p, reason);
+    }
+
     /**
      * The client broke a rule the server must close the connection for. This is where a breach is recorded:
      * statement (null if the rule has no number), client, offending packet (null if it could not be decoded).
      */
-    void violation(Client c, String id, Packet p, String reason) {
-        violation(c, id == null ? null : Statements.get(id), p, reason);
-    }
-
     void violation(Client c, Statement broken, Packet p, String reason) {
         obligations.breach(c, broken, p, null, reason, true);
         coverage.exercised("MQTT-4.8.0-1");
