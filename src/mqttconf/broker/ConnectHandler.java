@@ -100,6 +100,7 @@ final class ConnectHandler {
         c.will = p.will();
         c.keepAliveSeconds = p.keepAlive();
         c.connectedAt = System.nanoTime();
+        // Closed after 1.5 x keep alive without a packet [MQTT-3.1.2-24].
         if (p.keepAlive() > 0) c.link.deadline(System.nanoTime() + p.keepAlive() * 1_500_000_000L);
         else c.link.deadline(0);
         coverage.exercised("MQTT-3.2.0-1");

@@ -63,7 +63,23 @@ class CountingTest extends BrokerTestBase {
                 new Case("MQTT-3.1.2-9", "will flag 1", t -> t.connectOnly("wf0", true), t -> t.willConnect("wf1")),
                 new Case("MQTT-3.1.2-11", "will flag 0", t -> t.willConnect("wf1"), t -> t.connectOnly("wf0", true)),
                 new Case("MQTT-4.7.1-2", "a '#' in a filter", t -> t.subscribeAll("a/b"), t -> t.subscribeAll("a/#")),
-                new Case("MQTT-3.1.2-23", "a connection longer than its keep alive", t -> t.keepAlive(0), t -> t.keepAlive(1300)));
+                new Case("MQTT-3.1.2-23", "a connection longer than its keep alive", t -> t.keepAlive(0), t -> t.keepAlive(1300)),
+                new Case("MQTT-3.8.4-3", "an identical filter", t -> t.subscribeTwice("a/b", "a/c"), t -> t.subscribeTwice("a/b", "a/b")),
+                new Case("MQTT-3.3.5-1", "overlapping subscriptions", t -> t.subscribeTwice("o/a", "o/b"), t -> t.subscribeTwice("o/a", "o/+")),
+                new Case("MQTT-3.10.4-5", "no subscription deleted", t -> t.unsubscribeOwn(true), t -> t.unsubscribeOwn(false)),
+                new Case("MQTT-3.10.4-2", "a subscription deleted", t -> t.unsubscribeOwn(false), t -> t.unsubscribeOwn(true)),
+                new Case("MQTT-3.1.3-6", "a zero-length client id", t -> t.connectOnly("named", true), t -> t.connectOnly("", true)),
+                new Case("MQTT-3.1.4-2", "the client id already connected", t -> t.takeover(false), t -> t.takeover(true)),
+                new Case("MQTT-3.2.2-2", "a stored session resumed", t -> t.resume(false), t -> t.resume(true)),
+                new Case("MQTT-3.1.2-5", "a QoS 1 message for an absent persistent session", t -> t.queued(0), t -> t.queued(1)),
+                new Case("MQTT-4.4.0-1", "an unacknowledged delivery at reconnect", t -> t.redelivered(false), t -> t.redelivered(true)),
+                new Case("MQTT-3.3.1-1", "a PUBLISH re-delivered", t -> t.redelivered(false), t -> t.redelivered(true)),
+                new Case("MQTT-3.14.4-3", "a will at DISCONNECT", t -> t.disconnectSession(true), t -> t.will(false)),
+                new Case("MQTT-3.3.1-6", "a retained message for a new subscription", t -> t.forward(1, 1, false, false), t -> t.retainedThenSubscribe()),
+                new Case("MQTT-4.7.2-1", "a wildcard filter and a $ topic", t -> t.dollar("a/b"), t -> t.dollar("$x/b")),
+                new Case("MQTT-3.12.4-1", "a PINGREQ", t -> t.subscribeAll("a"), t -> t.connectOnly("pinger", true)),
+                new Case("MQTT-4.3.1-1", "a QoS 0 delivery", t -> t.forward(1, 1, false, false), t -> t.forward(0, 0, false, false)),
+                new Case("MQTT-4.8.0-1", "a protocol violation", t -> t.publishOnly(1), t -> t.afterConnectTwice()));
     }
 
     @ParameterizedTest
@@ -224,6 +240,71 @@ class CountingTest extends BrokerTestBase {
             c.send(new PubRel(id));
             assertEquals(new PubComp(id), c.receive(T));
         }
+    }
+
+    void subscribeTwice(String first, String second) throws Exception {
+        TestClient c = connect("twice", true);
+        subscribe(c, 1, first, 1);
+        subscribe(c, 2, second, 2);
+        TestClient pub = connect("twice-pub", true);
+        publish(pub, "o/a", "m", 1, false, 1);
+        barrier(c);
+    }
+
+    void unsubscribeOwn(boolean subscribed) throws Exception {
+        TestClient c = connect("own", true);
+        subscribe(c, 1, subscribed ? "u/t" : "u/other", 0);
+        c.send(new Unsubscribe(2, List.of("u/t")));
+        assertNotNull(c.await(UnsubAck.class, T));
+    }
+
+    void resume(boolean stored) throws Exception {
+        disconnect(connect("resumed", !stored));
+        TestClient back = open("resumed-back");
+        assertEquals(stored, connAck(back, Connect.of("resumed", false, 0)).sessionPresent());
+    }
+
+    void takeover(boolean twice) throws Exception {
+        connect("taken", true);
+        if (twice) connect("taken", true);
+    }
+
+    void redelivered(boolean unacknowledged) throws Exception {
+        TestClient sub = connect("re", false);
+        subscribe(sub, "re/t", 1);
+        TestClient pub = connect("re-pub", true);
+        publish(pub, "re/t", "m", 1, false, 1);
+        Publish p = sub.await(Publish.class, T);
+        if (!unacknowledged) sub.send(new PubAck(p.packetId()));
+        barrier(sub);
+        sub.close();
+        TestClient back = open("re-back");
+        assertTrue(connAck(back, Connect.of("re", false, 0)).sessionPresent());
+        if (unacknowledged) assertTrue(receive(back).dup());
+        barrier(back);
+    }
+
+    void retainedThenSubscribe() throws Exception {
+        TestClient pub = connect("rp", true);
+        publish(pub, "rs/t", "kept", 1, true, 1);
+        TestClient sub = connect("rs", true);
+        subscribe(sub, "rs/t", 1);
+        assertTrue(receive(sub).retain());
+    }
+
+    void dollar(String topic) throws Exception {
+        TestClient sub = connect("dollar", true);
+        subscribe(sub, "+/b", 0);
+        TestClient pub = connect("dollar-pub", true);
+        publish(pub, topic, "m", 0, false, 0);
+        barrier(pub);
+        barrier(sub);
+    }
+
+    void afterConnectTwice() throws Exception {
+        TestClient c = connect("violator", true);
+        c.send(Connect.of("violator", true, 0));
+        assertClosed(c, "second CONNECT");
     }
 
     void keepAlive(long stayMillis) throws Exception {
