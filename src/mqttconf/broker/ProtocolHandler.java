@@ -297,6 +297,11 @@ final class ProtocolHandler implements LinkHandler<Client> {
 
     @Override
     public void expired(Client c) {
+        // The net side closing on its own (a WebSocket close, a TLS close_notify) set this deadline, not the core.
+        if (c.link.closing()) {
+            c.link.close("closing timed out");
+            return;
+        }
         switch (c.state) {
             case AWAITING_CONNECT -> c.link.close("no CONNECT within " + config.connectTimeout().toMillis() + " ms");
             case AFTER_DISCONNECT -> {

@@ -86,6 +86,11 @@ class CoreTest {
         }
 
         @Override
+        public boolean closing() {
+            return closingAfterOutput || closedFor != null;
+        }
+
+        @Override
         public long lastReceived() {
             return lastReceived;
         }
@@ -222,6 +227,16 @@ class CoreTest {
         assertEquals("keep alive expired", l.closedFor);
         assertEquals(List.of("MQTT-3.1.2-23"), records.breaches().stream().map(Breach::statementId).toList());
         assertEquals(1, coverage.exercisedCount(Statements.get("MQTT-3.1.2-24")));
+    }
+
+    @Test
+    void aDeadlineTheNetSetWhileClosingOnItsOwnIsNoBreach() {
+        FakeLink l = connected("ws", true);
+        l.receive(new Disconnect());
+        l.closingAfterOutput = true;
+        core.expired(l.client);
+        assertEquals("closing timed out", l.closedFor);
+        assertEquals(List.of(), records.breaches());
     }
 
     @Test

@@ -216,6 +216,11 @@ final class Connection<C> implements Link {
     }
 
     @Override
+    public boolean closing() {
+        return state == State.CLOSING || state == State.CLOSED;
+    }
+
+    @Override
     public long lastReceived() {
         return lastReceived;
     }

@@ -31,6 +31,9 @@ public interface Link {
     /** Writes what is queued, then half-closes, still reading until the peer closes or the deadline passes. */
     void halfCloseAfterOutput();
 
+    /** Whether it is closing (drained, then closed) or closed, on the core's request or on its own. */
+    boolean closing();
+
     /** When this connection expires (System.nanoTime); 0 for never. The handler hears of it through expired. */
     void deadline(long at);
 
