@@ -102,6 +102,7 @@ run: $(JAR)
 # Installs mosquitto-clients and python3-paho-mqtt when missing (as root).
 interop: $(JAR)
 	test/interop/broker-clients.sh
+	test/interop/broker-run.sh
 	test/interop/suite-vs-mosquitto.sh --quiet
 	test/interop/auth-vs-mosquitto.sh --quiet
 	test/interop/paho-java.sh '$(JDK)'

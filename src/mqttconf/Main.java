@@ -8,7 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import mqttconf.bench.BenchMode;
-import mqttconf.broker.BrokerMode;
+import mqttconf.cli.BrokerMode;
+import mqttconf.cli.CertsMode;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;
@@ -16,7 +17,6 @@ import mqttconf.cli.UsageException;
 import mqttconf.cli.VersionMode;
 import mqttconf.loss.LossMode;
 import mqttconf.suite.TestMode;
-import mqttconf.tls.CertsMode;
 
 /**
  * Entry point: {@code mqttconf MODE [ARGS]}, reached through {@link Start}, which checks the Java version first.

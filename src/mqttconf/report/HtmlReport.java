@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import mqttconf.broker.Breach;
-import mqttconf.broker.ClientRecord;
+import mqttconf.broker.observe.Breach;
+import mqttconf.broker.observe.ClientRecord;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
 
@@ -62,7 +62,9 @@ final class HtmlReport {
                 .append("<title>mqttconf broker report</title><style>").append(CSS).append("</style></head><body>\n");
         out.append("<h1>mqttconf broker report</h1><div class=\"meta\">").append(BrokerReport.time(r.taken))
                 .append(" &middot; server statements exercised ").append(r.server.found().size()).append(" of ")
-                .append(r.server.statements().size()).append(" (").append(r.server.percent()).append("%)</div>\n");
+                .append(r.server.statements().size()).append(" (").append(r.server.percent()).append("%)")
+                .append(" &middot; client obligations checked ").append(r.obligationsChecked()).append(" of ")
+                .append(BrokerReport.clientStatements().size()).append("</div>\n");
         out.append("<div class=\"legend\"><span class=\"b-breached\">breached</span><span class=\"b-exercised\">")
                 .append("exercised or checked</span><span class=\"b-unreached\">not reached</span></div>\n");
         clients(out);

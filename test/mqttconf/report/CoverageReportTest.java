@@ -1,4 +1,4 @@
-package mqttconf.spec;
+package mqttconf.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
-import mqttconf.util.MiniJson;
 import org.junit.jupiter.api.Test;
+
+import mqttconf.spec.AppliesTo;
+import mqttconf.spec.Coverage;
+import mqttconf.spec.Statement;
+import mqttconf.spec.Statements;
+import mqttconf.util.MiniJson;
 
 class CoverageReportTest {
     private static final Statement FIRST_PACKET_CONNECT = Statements.get("MQTT-3.1.0-1");

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.observe;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import mqttconf.cli.Args;
-import mqttconf.cli.MosquittoKeys;
-import mqttconf.cli.Reasons;
-import mqttconf.cli.UsageException;
+import mqttconf.broker.BrokerConfig;
+import mqttconf.broker.ListenerConfig;
 import mqttconf.codec.Decoder;
 
 /**
@@ -45,6 +43,11 @@ final class BrokerOptions {
     }
 
     static Parsed parse(List<String> args) {
+        return parse(args, false);
+    }
+
+    /** With {@code freePort}, a plain port neither a flag nor the file set is 0: a free one ({@code --run}). */
+    static Parsed parse(List<String> args, boolean freePort) {
         Args.Parser parser = new Args.Parser().option("config", 'c').flag("verbose", 'v').flag("strict");
         for (String key : KEYS) {
             if (key.equals("port")) parser.option(key, 'p');
@@ -60,6 +63,7 @@ final class BrokerOptions {
         }
         if (a.has("verbose")) o.config = o.config.withVerbose(true);
         if (a.has("strict")) o.config = o.config.withStrict(true);
+        if (freePort && !o.portSet) o.config = o.config.withPort(0);
         boolean plain = !o.listeners.declared() || o.portSet;
         return new Parsed(o.config, List.copyOf(o.coverageFiles), o.listeners.all(a, o.config, plain),
                 List.copyOf(o.warnings.values()));

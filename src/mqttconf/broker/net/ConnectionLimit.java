@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.net;
 
 /**
  * The maximum of open connections: beyond it a new connection is closed as soon as it is accepted. A burst of
@@ -6,11 +6,11 @@ package mqttconf.broker;
  */
 final class ConnectionLimit {
     private final int max;
-    private final BrokerLog log;
+    private final NetLog log;
     private long refusedInBurst;
     private volatile long refused;
 
-    ConnectionLimit(int max, BrokerLog log) {
+    ConnectionLimit(int max, NetLog log) {
         this.max = max;
         this.log = log;
     }

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.net;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +18,6 @@ import mqttconf.websocket.WebSocket;
  * with 400, since the only name the server may select is {@code mqtt} [MQTT-6.0.0-4].
  */
 final class WebSocketHandshake {
-    private static final Statement SUBPROTOCOL_SELECTED = Statements.get("MQTT-6.0.0-4");
     /** Longest request head accepted, request line and headers included. */
     static final int MAX_REQUEST = 8192;
 
@@ -56,7 +55,7 @@ final class WebSocketHandshake {
             return refuse(400, "Bad Request", "the client must offer the WebSocket subprotocol 'mqtt' [MQTT-6.0.0-3], offered: "
                     + headers.getOrDefault("sec-websocket-protocol", List.of()), "");
         }
-        coverage.exercised(SUBPROTOCOL_SELECTED);
+        coverage.exercised("MQTT-6.0.0-4");
         String reply = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: " + WebSocket.acceptKey(key.get(0)) + "\r\n"
                 + "Sec-WebSocket-Protocol: " + WebSocket.SUBPROTOCOL + "\r\n\r\n";

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import mqttconf.cli.Exit;
-import mqttconf.cli.Mode;
-import mqttconf.cli.Reasons;
+import mqttconf.broker.Broker;
+import mqttconf.broker.BrokerConfig;
+import mqttconf.broker.BrokerLog;
 import mqttconf.report.BrokerReport;
 import mqttconf.spec.Coverage;
 import mqttconf.tls.PemException;
@@ -30,14 +30,23 @@ public final class BrokerMode implements Mode {
     @Override
     public String usage() {
         return """
-                usage: mqttconf broker [-c FILE] [--port N] [--bind ADDR] [OPTIONS]
+                usage: mqttconf broker [-c FILE] [--port N] [--bind ADDR] [OPTIONS] [--run CMD [ARGS...]]
 
                 Runs an MQTT 3.1.1 broker for testing clients, with the optional behaviours
                 and test topics of Paho's test broker. It checks every client obligation it
                 can see on the wire and records each breach against the client id. On SIGINT
                 or SIGTERM it prints "coverage statements N out of M = P%" with the server
                 statement ids it exercised (found) and did not (not found), then a line per
-                client id and a line per breach.
+                client id and a line per breach. It then exits 0, or 1 when a client breached
+                an obligation.
+
+                --run CMD [ARGS...] (last; everything after it is the command) starts the
+                broker on a free port (or the one given), runs CMD with MQTT_HOST and
+                MQTT_PORT in its environment (and MQTT_TLS_PORT, MQTT_WS_PORT, MQTT_WSS_PORT
+                when those listeners are open), stops the broker when CMD ends, prints and
+                writes the reports, and exits: 1 when a client breached an obligation, else
+                the exit code of CMD (0 when it succeeded); 2 when CMD cannot be started.
+                SIGINT or SIGTERM stops CMD and the broker and exits by the same rule.
 
                   -p, --port N                     TCP port (default 1883; 0 picks a free one)
                       --bind ADDR                  address to listen on (default 127.0.0.1;
@@ -76,6 +85,9 @@ public final class BrokerMode implements Mode {
                       --max-queued-messages N      messages an offline persistent session holds
                                                    (default 1000; 0 for no limit); beyond it QoS 0
                                                    messages are dropped first, with a log line
+                      --backlog N                  connections the system queues per listener before
+                                                   the broker accepts them (default 4096; the system
+                                                   may cap it, on Linux at net.core.somaxconn)
                   -v, --verbose                    log every packet in and out
                   -c, --config FILE                read settings from FILE first (flags win): lines
                                                    "listener PORT [ADDR]" or "KEY VALUE" with a flag
@@ -121,6 +133,7 @@ public final class BrokerMode implements Mode {
                   mqttconf broker --port 1884 --bind 0.0.0.0 --publish-on-pubrel false
                   mqttconf broker -c broker.conf --coverage-file report.html --coverage-file report.json
                   mqttconf broker --ws-port 8080 --tls-port 8883 --certfile server.crt --keyfile server.key
+                  mqttconf broker --coverage-file report.html --run python3 -m pytest tests/
 
                 Throwaway certificates for trying TLS: mqttconf certs DIR
                 """;
@@ -128,7 +141,10 @@ public final class BrokerMode implements Mode {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        BrokerOptions.Parsed options = BrokerOptions.parse(args);
+        int at = args.indexOf("--run");
+        List<String> command = at < 0 ? List.of() : args.subList(at + 1, args.size());
+        if (at >= 0 && command.isEmpty()) throw new UsageException("--run needs a command to run");
+        BrokerOptions.Parsed options = BrokerOptions.parse(at < 0 ? args : args.subList(0, at), at >= 0);
         options.warnings().forEach(w -> err.println("mqttconf broker: " + w));
         BrokerConfig config = options.config();
         Coverage coverage = new Coverage();
@@ -155,7 +171,13 @@ public final class BrokerMode implements Mode {
             out.print(report.text());
             write(report, options.coverageFiles(), out, err);
         };
-        Runtime.getRuntime().addShutdownHook(new Thread(stop, "mqttconf-broker-stop"));
+        if (!command.isEmpty()) return new BrokerRun(broker, command, out, err).run(stop);
+        // On SIGINT or SIGTERM the exit code says whether a client breached an obligation.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            out.flush();
+            Runtime.getRuntime().halt(BrokerRun.breaches(broker) > 0 ? Exit.FAILURES : Exit.OK);
+        }, "mqttconf-broker-stop"));
         try {
             broker.awaitStop();
         } catch (InterruptedException e) {

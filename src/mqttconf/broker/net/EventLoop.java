@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.net;
 
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
@@ -18,32 +18,32 @@ import mqttconf.codec.Packet;
 
 /**
  * The one thread that owns every socket and all broker state. It accepts, reads, hands packets to the
- * {@link ProtocolHandler}, writes pending output once per turn, and expires connections whose deadline passed
- * (keep alive, CONNECT wait, closing, a packet begun and not finished). Other threads only {@link #execute} tasks
- * on it.
+ * {@link LinkHandler} (the protocol core), writes pending output once per turn, and expires connections whose
+ * deadline passed (keep alive, CONNECT wait, closing, a packet begun and not finished). Other threads only
+ * {@link #execute} tasks on it.
  */
-final class EventLoop implements Runnable, Connection.PacketSink {
-    private record Deadline(long at, Connection connection) { }
+public final class EventLoop<C> implements Runnable, Connection.PacketSink<C>, Timers {
+    private record Deadline<C>(long at, Connection<C> connection) { }
 
     private record Timer(long at, long seq, Runnable task) { }
 
     private final Selector selector;
     private final List<Listener> listeners;
-    private final BrokerConfig config;
-    private final BrokerLog log;
-    final ConnectionLimit limit;
-    private ProtocolHandler handler;
+    private final NetLimits config;
+    private final NetLog log;
+    private final ConnectionLimit limit;
+    private LinkHandler<C> handler;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
+    private final PriorityQueue<Deadline<C>> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
     private final PriorityQueue<Timer> timers =
             new PriorityQueue<>(Comparator.comparingLong(Timer::at).thenComparingLong(Timer::seq));
     private long timerSeq;
-    private final Set<Connection> dirty = new LinkedHashSet<>();
-    private final Set<Connection> open = new LinkedHashSet<>();
+    private final Set<Connection<C>> dirty = new LinkedHashSet<>();
+    private final Set<Connection<C>> open = new LinkedHashSet<>();
     private long nextConnectionId = 1;
     private volatile boolean running = true;
 
-    EventLoop(List<Listener> listeners, BrokerConfig config, BrokerLog log) throws IOException {
+    public EventLoop(List<Listener> listeners, NetLimits config, NetLog log) throws IOException {
         this.selector = Selector.open();
         this.listeners = List.copyOf(listeners);
         this.config = config;
@@ -52,22 +52,25 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         for (Listener l : listeners) l.server.register(selector, SelectionKey.OP_ACCEPT, l);
     }
 
-    void handler(ProtocolHandler h) {
+    /** Who hears of connections and packets; set once, before {@link #run}. */
+    public void handler(LinkHandler<C> h) {
         this.handler = h;
     }
 
     /** Runs {@code task} on the loop thread at its next turn; callable from any thread. */
-    void execute(Runnable task) {
+    @Override
+    public void execute(Runnable task) {
         tasks.add(task);
         selector.wakeup();
     }
 
     /** Makes {@link #run} return after closing every connection and the listening socket. */
-    void stop() {
+    public void stop() {
         execute(() -> running = false);
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void run() {
         try {
             long wait = 0;
@@ -76,7 +79,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (!key.isValid()) continue;
                     if (key.isAcceptable()) accept((Listener) key.attachment());
-                    else ready((Connection) key.attachment(), key);
+                    else ready((Connection<C>) key.attachment(), key);
                 }
                 selector.selectedKeys().clear();
                 for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) t.run();
@@ -88,7 +91,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         } catch (IOException | ClosedSelectorException e) {
             log.error("broker stopped: " + e);
         } finally {
-            for (Connection c : List.copyOf(open)) close(c, "broker stopping");
+            for (Connection<C> c : List.copyOf(open)) close(c, "broker stopping");
             listeners.forEach(Listener::close);
             try {
                 selector.close();
@@ -118,23 +121,23 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         ch.configureBlocking(false);
         ch.socket().setTcpNoDelay(true);
         SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-        Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize(), listener);
+        Connection<C> c = new Connection<>(nextConnectionId++, ch, key, this, config.maxPacketSize(), listener);
         key.attach(c);
         open.add(c);
         deadline(c, System.nanoTime() + config.connectTimeout().toNanos());
-        handler.accepted(c);
+        c.client = handler.accepted(c);
     }
 
-    private void ready(Connection c, SelectionKey key) {
+    private void ready(Connection<C> c, SelectionKey key) {
         serve(c, key.isReadable(), key.isWritable());
     }
 
-    private void serve(Connection c, boolean read, boolean write) {
+    private void serve(Connection<C> c, boolean read, boolean write) {
         try {
             if (read && !input(c)) return;
             if (c.state != Connection.State.CLOSED && c.key.isValid() && write) flush(c);
         } catch (Transport.Closing e) {
-            log.info(c.name() + ": " + e.getMessage() + "; closing");
+            log.info("connection " + c.id + " from " + c.remote + ": " + e.getMessage() + "; closing");
             closeAfterOutput(c);
         } catch (IOException e) {
             close(c, "network error: " + e.getMessage());
@@ -146,12 +149,12 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     }
 
     /** Reads what {@code c} has; false when it was closed. */
-    private boolean input(Connection c) throws IOException {
+    private boolean input(Connection<C> c) throws IOException {
         if (!c.read(this)) {
-            if (c.state == Connection.State.AFTER_DISCONNECT) handler.closedByClientAfterDisconnect(c);
+            if (c.state == Connection.State.HALF_CLOSING) handler.closedByClientAfterDisconnect(c.client);
             close(c, switch (c.state) {
                 case CLOSING -> "closed by client after rejection";
-                case AFTER_DISCONNECT -> "closed by client after DISCONNECT";
+                case HALF_CLOSING -> "closed by client after DISCONNECT";
                 default -> "connection closed by client";
             });
             return false;
@@ -163,56 +166,56 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     }
 
     /** Goes on with {@code c} after its transport finished work off the loop (a TLS task); any thread. */
-    void resume(Connection c) {
+    void resume(Connection<C> c) {
         execute(() -> {
             if (c.state != Connection.State.CLOSED) serve(c, true, true);
         });
     }
 
     @Override
-    public void packet(Connection c, Packet p) {
-        if (config.verbose()) log.info("<- " + c.name() + " " + p);
-        long now = System.nanoTime();
-        c.lastReceived = now;
-        c.silenceRecorded = false;
-        if (c.keepAliveSeconds > 0) c.deadline = now + c.keepAliveSeconds * 1_500_000_000L;
+    public void packet(Connection<C> c, Packet p) {
+        c.lastReceived = System.nanoTime();
         try {
-            handler.received(c, p);
+            handler.received(c.client, p);
         } catch (RuntimeException e) {
-            handler.internalError(c, p, e);
+            handler.internalError(c.client, p, e);
         }
     }
 
     @Override
-    public void malformed(Connection c, MalformedPacketException e) {
-        handler.malformed(c, e);
+    public void malformed(Connection<C> c, MalformedPacketException e) {
+        handler.malformed(c.client, e);
+    }
+
+    @Override
+    public void discarded(Connection<C> c) {
+        handler.discarded(c.client);
     }
 
     /** Called by {@link Connection#send}. */
-    void sent(Connection c, Packet p) {
-        if (config.verbose()) log.info("-> " + c.name() + " " + p);
+    void sent(Connection<C> c) {
         dirty.add(c);
     }
 
     /** Sets when {@code c} expires. */
-    void deadline(Connection c, long at) {
+    void deadline(Connection<C> c, long at) {
         c.deadline = at;
         wake(c, at);
     }
 
     /** Keeps one live queue entry per connection, moved only when earlier. */
-    private void wake(Connection c, long at) {
+    private void wake(Connection<C> c, long at) {
         if (at < c.scheduledAt) {
             c.scheduledAt = at;
-            deadlines.add(new Deadline(at, c));
+            deadlines.add(new Deadline<>(at, c));
         }
     }
 
     /** Expires the connections whose deadline has passed. */
     private void expire(long now) {
         while (!deadlines.isEmpty() && deadlines.peek().at() <= now) {
-            Deadline d = deadlines.poll();
-            Connection c = d.connection();
+            Deadline<C> d = deadlines.poll();
+            Connection<C> c = d.connection();
             if (c.state == Connection.State.CLOSED || d.at() != c.scheduledAt) continue;
             c.scheduledAt = Long.MAX_VALUE;
             long packetDue = c.packetBegan == 0 ? Long.MAX_VALUE : c.packetBegan + config.packetTimeout().toNanos();
@@ -221,15 +224,15 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             if (due > now) {
                 wake(c, due);
             } else if (packetDue <= now) {
-                handler.packetTimedOut(c);
+                handler.packetTimedOut(c.client);
             } else {
-                handler.expired(c);
+                handler.expired(c.client);
             }
         }
     }
 
-    /** Runs {@code task} on the loop thread once {@code delayNanos} have passed. Loop thread only. */
-    void schedule(long delayNanos, Runnable task) {
+    @Override
+    public void schedule(long delayNanos, Runnable task) {
         timers.add(new Timer(System.nanoTime() + delayNanos, timerSeq++, task));
     }
 
@@ -248,28 +251,28 @@ final class EventLoop implements Runnable, Connection.PacketSink {
 
     private void flushDirty() {
         while (!dirty.isEmpty()) {
-            List<Connection> batch = new ArrayList<>(dirty);
+            List<Connection<C>> batch = new ArrayList<>(dirty);
             dirty.clear();
-            for (Connection c : batch) {
+            for (Connection<C> c : batch) {
                 if (c.state != Connection.State.CLOSED) flush(c);
             }
         }
     }
 
-    private void flush(Connection c) {
+    private void flush(Connection<C> c) {
         try {
             boolean done = c.flush();
             if (!done && c.pendingOutput() > config.maxOutputBytes()) {
-                handler.tooSlow(c);
+                handler.tooSlow(c.client);
                 return;
             }
             if (c.key.isValid()) {
                 int ops = c.key.interestOps();
                 c.key.interestOps(c.waitsForSocket() ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE);
             }
-            if (c.state == Connection.State.CONNECTED) handler.outputDrained(c);
+            if (c.state == Connection.State.OPEN) handler.outputDrained(c.client);
             boolean closing = c.state == Connection.State.CLOSING;
-            if (done && (closing || c.state == Connection.State.AFTER_DISCONNECT) && !c.outputShutdown) {
+            if (done && (closing || c.state == Connection.State.HALF_CLOSING) && !c.outputShutdown) {
                 // Half-close so the client sees our last packet, then wait for its end of stream.
                 c.outputShutdown = true;
                 c.shutdownOutput();
@@ -281,7 +284,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     }
 
     /** Sends what is queued, then closes after a short grace period; input is discarded meanwhile. */
-    void closeAfterOutput(Connection c) {
+    void closeAfterOutput(Connection<C> c) {
         if (c.state == Connection.State.CLOSED) return;
         c.state = Connection.State.CLOSING;
         c.packetBegan = 0;
@@ -293,38 +296,35 @@ final class EventLoop implements Runnable, Connection.PacketSink {
      * After DISCONNECT: sends what is queued, then half-closes (the server SHOULD close, and the client sees it),
      * still reading until the client closes or the deadline the caller set.
      */
-    void shutdownOutputAfterDisconnect(Connection c) {
-        c.state = Connection.State.AFTER_DISCONNECT;
+    void shutdownOutputAfterDisconnect(Connection<C> c) {
+        if (c.state == Connection.State.CLOSED) return;
+        c.state = Connection.State.HALF_CLOSING;
         dirty.add(c);
     }
 
-    /** Closes {@code c} later in this turn, when no packet of any connection is being handled. */
-    void closeSoon(Connection c, String reason) {
-        execute(() -> close(c, reason));
-    }
-
     /** Closes the socket now and tells the handler, which decides about wills and sessions. */
-    void close(Connection c, String reason) {
+    void close(Connection<C> c, String reason) {
         if (c.state == Connection.State.CLOSED) return;
         c.state = Connection.State.CLOSED;
         open.remove(c);
         dirty.remove(c);
         c.key.cancel();
         c.closeTransport();
-        handler.closed(c, reason);
+        handler.closed(c.client, reason);
         c.release();
     }
 
-    List<Listener> listeners() {
+    public List<Listener> listeners() {
         return listeners;
     }
 
-    /** The open connections; loop thread only. */
-    Set<Connection> connections() {
-        return open;
+    /** Open connections; loop thread only. */
+    public int openConnections() {
+        return open.size();
     }
 
-    int openConnections() {
-        return open.size();
+    /** Connections closed at accept for the connection limit since the start; any thread. */
+    public long refused() {
+        return limit.refused();
     }
 }

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +19,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import mqttconf.cli.UsageException;
+import mqttconf.broker.Broker;
+import mqttconf.broker.BrokerConfig;
+import mqttconf.broker.BrokerLog;
+import mqttconf.broker.ListenerConfig;
 import mqttconf.client.Dialer;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.ConnAck;

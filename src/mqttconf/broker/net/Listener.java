@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,31 +11,38 @@ import javax.net.ssl.SSLEngine;
 
 import mqttconf.cli.Reasons;
 import mqttconf.spec.Coverage;
-import mqttconf.tls.TlsContexts;
 
 /** A bound listening socket and the transport every connection accepted on it gets. */
-final class Listener implements AutoCloseable {
-    final ListenerConfig config;
+public final class Listener implements AutoCloseable {
+    /** Client certificates a TLS listener asks for. */
+    public enum ClientCertificates { NONE, OPTIONAL, REQUIRED }
+
+    /**
+     * Where to listen and what to speak there.
+     *
+     * @param scheme     tcp, tls, ws or wss, for messages
+     * @param ssl        the TLS context of a TLS listener, else null
+     */
+    public record Endpoint(String scheme, int port, String bind, boolean websockets, SSLContext ssl,
+                           ClientCertificates clientCertificates) { }
+
+    final Endpoint config;
     final ServerSocketChannel server;
     private final SSLContext ssl;
     private final Coverage coverage;
 
-    private Listener(ListenerConfig config, ServerSocketChannel server, SSLContext ssl, Coverage coverage) {
+    private Listener(Endpoint config, ServerSocketChannel server, Coverage coverage) {
         this.config = config;
         this.server = server;
-        this.ssl = ssl;
+        this.ssl = config.ssl();
         this.coverage = coverage;
     }
 
-    /**
-     * Reads the certificate files (a {@link mqttconf.tls.PemException} says what is wrong with them), then binds.
-     */
-    static Listener open(ListenerConfig config, Coverage coverage) throws IOException {
-        ListenerConfig.Tls t = config.tls();
-        SSLContext ssl = t == null ? null : TlsContexts.server(t.certfile(), t.keyfile(), t.cafile());
+    /** Binds with room for {@code backlog} connections not yet accepted. */
+    public static Listener open(Endpoint config, int backlog, Coverage coverage) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.bind(new InetSocketAddress(config.bind(), config.port()));
+            server.bind(new InetSocketAddress(config.bind(), config.port()), backlog);
             server.configureBlocking(false);
         } catch (IOException e) {
             server.close();
@@ -48,7 +55,7 @@ final class Listener implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new Listener(config, server, ssl, coverage);
+        return new Listener(config, server, coverage);
     }
 
     /** The transport of a connection just accepted; {@code resume} asks the loop to go on with it later. */
@@ -57,16 +64,21 @@ final class Listener implements AutoCloseable {
         if (ssl != null) {
             SSLEngine engine = ssl.createSSLEngine();
             engine.setUseClientMode(false);
-            if (config.tls().cafile() != null) {
-                if (config.tls().requireCertificate()) engine.setNeedClientAuth(true);
-                else engine.setWantClientAuth(true);
+            switch (config.clientCertificates()) {
+                case REQUIRED -> engine.setNeedClientAuth(true);
+                case OPTIONAL -> engine.setWantClientAuth(true);
+                case NONE -> { }
             }
             t = new TlsTransport(channel, engine, resume);
         }
         return config.websockets() ? new WebSocketTransport(t, coverage) : t;
     }
 
-    int port() {
+    public String scheme() {
+        return config.scheme();
+    }
+
+    public int port() {
         return server.socket().getLocalPort();
     }
 

@@ -1,6 +1,8 @@
-package mqttconf.broker;
+package mqttconf.broker.observe;
 
 import java.time.Instant;
+
+import mqttconf.broker.net.Link;
 
 import mqttconf.spec.Statement;
 
@@ -19,7 +21,7 @@ import mqttconf.spec.Statement;
  */
 public record Breach(String clientId, long connectionId, Statement statement, Instant time, String packet, String hex,
                      String reason, boolean closed) {
-    public static final int MAX_HEX_BYTES = 64;
+    public static final int MAX_HEX_BYTES = Link.MAX_HEX_BYTES;
 
     /** The statement id, or "unnumbered". */
     public String statementId() {

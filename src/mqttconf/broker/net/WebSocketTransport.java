@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.net;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,8 +17,6 @@ import mqttconf.websocket.WebSocket;
  * Control frames (at most 125 bytes) and the request head ({@link WebSocketHandshake#MAX_REQUEST}) are bounded.
  */
 final class WebSocketTransport implements Transport {
-    private static final Statement BINARY_ONLY = Statements.get("MQTT-6.0.0-1");
-    private static final Statement NOT_ALIGNED = Statements.get("MQTT-6.0.0-2");
     /** Largest frame the server sends; longer output goes out in several frames. */
     private static final int MAX_FRAME_OUT = 64 * 1024;
 
@@ -145,11 +143,11 @@ final class WebSocketTransport implements Transport {
                     if (opcode == WebSocket.BINARY && inMessage) throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "binary frame inside a fragmented message");
                     if (opcode == WebSocket.CONTINUATION && !inMessage) throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "continuation frame without a message to continue");
                     inMessage = !fin;
-                    coverage.exercised(NOT_ALIGNED);
+                    coverage.exercised("MQTT-6.0.0-2");
                     payloadLeft = length;
                 }
                 case WebSocket.TEXT -> {
-                    coverage.exercised(BINARY_ONLY);
+                    coverage.exercised("MQTT-6.0.0-1");
                     throw fail(WebSocket.CLOSE_UNSUPPORTED_DATA, "text frame: MQTT is sent in binary frames only [MQTT-6.0.0-1]");
                 }
                 case WebSocket.PING -> out.add(WebSocket.frame(true, WebSocket.PONG, control(length)));
@@ -191,7 +189,7 @@ final class WebSocketTransport implements Transport {
         int n = (int) Math.min(available, MAX_FRAME_OUT);
         if (n == 0) return 0;
         ByteBuffer frame = ByteBuffer.allocate(WebSocket.MAX_HEADER + n);
-        coverage.exercised(BINARY_ONLY);
+        coverage.exercised("MQTT-6.0.0-1");
         WebSocket.header(frame, true, WebSocket.BINARY, n, null);
         int left = n;
         for (ByteBuffer b : srcs) {

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.observe;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,17 +32,19 @@ public final class ClientRecord {
         return clientId;
     }
 
-    void checked(Statement s) {
+    /** The obligation was checked on this client's traffic. */
+    public void checked(Statement s) {
         checked.computeIfAbsent(s, x -> new AtomicLong()).incrementAndGet();
     }
 
-    synchronized void breach(Breach b) {
+    public synchronized void breach(Breach b) {
         if (b.statement() != null) breached.computeIfAbsent(b.statement(), x -> new AtomicLong()).incrementAndGet();
         else unnumbered++;
         if (breaches.size() < MAX_KEPT) breaches.add(b);
     }
 
-    synchronized void connected() {
+    /** A CONNECT with this client id was accepted. */
+    public synchronized void connected() {
         connections++;
     }
 

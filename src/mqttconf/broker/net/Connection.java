@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.net;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -6,31 +6,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 
 import mqttconf.codec.Bytes;
 import mqttconf.codec.Decoder;
 import mqttconf.codec.Encoder;
 import mqttconf.codec.MalformedPacketException;
 import mqttconf.codec.Packet;
-import mqttconf.codec.Packet.Publish;
-import mqttconf.codec.Packet.Will;
 
 /**
- * One client socket: its read buffer and decoder, its bounded output, its protocol state and its deadline.
- * Used only by the event loop thread.
+ * One client socket: its read buffer and decoder, its bounded output, its deadline, and the core's state for it
+ * ({@code C}), which it never looks into. Used only by the event loop thread.
  */
-final class Connection {
+final class Connection<C> implements Link {
     enum State {
-        /** Accepted; the first packet must be CONNECT. */
-        AWAITING_CONNECT,
-        /** CONNECT accepted; a session is attached. */
-        CONNECTED,
-        /** DISCONNECT received and the session detached; waiting for the client to close, watching for more input. */
-        AFTER_DISCONNECT,
+        /** Reading packets and writing. */
+        OPEN,
+        /** The core is done (after DISCONNECT): output drains, then half-closes; input is still read. */
+        HALF_CLOSING,
         /** Rejected or finished: input is discarded while the last output drains. */
         CLOSING,
         CLOSED
@@ -43,7 +35,9 @@ final class Connection {
     final SocketChannel channel;
     final SelectionKey key;
     final SocketAddress remote;
-    private final EventLoop loop;
+    private final EventLoop<C> loop;
+    /** The core's state for this connection; set right after accept. */
+    C client;
     /** Null once released. */
     private Transport transport;
     private final Decoder decoder;
@@ -51,15 +45,7 @@ final class Connection {
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
     private long pendingOutput;
 
-    State state = State.AWAITING_CONNECT;
-    /** The client id once CONNECT is accepted (assigned by the server for a zero-length one). */
-    String clientId;
-    Session session;
-    /** The will of an accepted CONNECT until it is published or discarded; else null. */
-    Will will;
-    /** Whether the accepted CONNECT had the will flag set. */
-    boolean willFlag;
-    int keepAliveSeconds;
+    State state = State.OPEN;
     /** When this connection expires (System.nanoTime), or 0 for never. */
     long deadline;
     /** The earliest time an entry for this connection sits in the loop's deadline queue; Long.MAX_VALUE when none. */
@@ -71,22 +57,11 @@ final class Connection {
     long packetBegan;
     /** Whether a packet was completed since the last {@link #notePartialPacket}. */
     private boolean packetCompleted;
-    /** Whether the current silence was already recorded as a keep alive breach. */
-    boolean silenceRecorded;
-    /** Where breaches of this connection's client are recorded; set at accept, replaced at CONNECT. */
-    ClientRecord record;
-    /** Obligations already found overdue on this connection (see {@link ClientObligations}), so each counts once. */
-    final Set<Long> overdueRecorded = new HashSet<>();
-    /**
-     * Client packet ids whose last answer (PUBACK or PUBCOMP) the broker holds back (exercise topic): still in use
-     * by the client. The value is the PUBLISH for a held PUBACK, null for a held PUBCOMP.
-     */
-    final Map<Integer, Publish> idsHeld = new HashMap<>();
 
     private int packetStart;
     private int packetEnd;
 
-    Connection(long id, SocketChannel channel, SelectionKey key, EventLoop loop, int maxPacketSize, Listener listener)
+    Connection(long id, SocketChannel channel, SelectionKey key, EventLoop<C> loop, int maxPacketSize, Listener listener)
             throws IOException {
         this.id = id;
         this.channel = channel;
@@ -98,30 +73,34 @@ final class Connection {
     }
 
     /** Receives packets in the buffer and the socket. */
-    interface PacketSink {
-        void packet(Connection c, Packet p);
+    interface PacketSink<C> {
+        void packet(Connection<C> c, Packet p);
 
-        void malformed(Connection c, MalformedPacketException e);
+        void malformed(Connection<C> c, MalformedPacketException e);
+
+        /** Bytes arrived while the connection is closing and were dropped unread. */
+        void discarded(Connection<C> c);
     }
 
     /**
      * Reads what the socket has and hands each complete packet to {@code sink} until the connection stops
      * accepting input. Returns false at end of stream.
      */
-    boolean read(PacketSink sink) throws IOException {
+    boolean read(PacketSink<C> sink) throws IOException {
         while (true) {
             int n = transport.read(input);
             if (n < 0) return false;
-            if (n > 0) {
-                // A client in the middle of sending a large packet is not silent [MQTT-3.1.2-23].
-                lastReceived = System.nanoTime();
-                silenceRecorded = false;
-            }
+            // A client in the middle of sending a large packet is not silent.
+            if (n > 0) lastReceived = System.nanoTime();
             // A full buffer may leave bytes inside the transport (TLS, WebSocket) that no select reports again;
             // bytes still in the socket wait for the next turn, so output is flushed in between.
             boolean filled = !input.hasRemaining() && transport.hasBufferedInput();
-            if (state == State.CLOSING) input.clear();
-            else decode(sink);
+            if (state == State.CLOSING) {
+                if (input.position() > 0) sink.discarded(this);
+                input.clear();
+            } else {
+                decode(sink);
+            }
             if (state == State.CLOSED) return true;
             if (!filled) {
                 notePartialPacket();
@@ -135,17 +114,17 @@ final class Connection {
      * (a frame or record cut short) as part of it. After DISCONNECT the grace period bounds the connection already.
      */
     private void notePartialPacket() {
-        boolean reading = state == State.AWAITING_CONNECT || state == State.CONNECTED;
+        boolean reading = state == State.OPEN;
         boolean partial = reading && (input.position() > 0 || transport.hasBufferedInput());
         if (!partial) packetBegan = 0;
         else if (packetBegan == 0 || packetCompleted) packetBegan = System.nanoTime();
         packetCompleted = false;
     }
 
-    private void decode(PacketSink sink) {
+    private void decode(PacketSink<C> sink) {
         input.flip();
         try {
-            while (state == State.AWAITING_CONNECT || state == State.CONNECTED || state == State.AFTER_DISCONNECT) {
+            while (state == State.OPEN || state == State.HALF_CLOSING) {
                 packetStart = input.position();
                 Packet p = decoder.decode(input);
                 if (p == null) break;
@@ -154,8 +133,13 @@ final class Connection {
                 sink.packet(this, p);
             }
         } catch (MalformedPacketException e) {
-            packetEnd = Math.min(input.limit(), packetStart + Breach.MAX_HEX_BYTES);
+            packetEnd = Math.min(input.limit(), packetStart + MAX_HEX_BYTES);
             sink.malformed(this, e);
+        }
+        if (state == State.CLOSING && input.hasRemaining()) {
+            // Bytes behind a packet that ended the connection (a refused CONNECT) are dropped unread.
+            sink.discarded(this);
+            input.position(input.limit());
         }
         input.compact();
         if (!input.hasRemaining()) {
@@ -170,31 +154,75 @@ final class Connection {
         }
     }
 
-    /**
-     * The bytes of the packet being handled (or of the malformed one), up to {@link Breach#MAX_HEX_BYTES}, in
-     * hex; valid only while the sink handles it.
-     */
-    String currentPacketHex() {
-        int n = Math.min(packetEnd - packetStart, Breach.MAX_HEX_BYTES);
+    @Override
+    public int firstByte() {
+        return packetEnd > packetStart ? input.get(packetStart) & 0xff : -1;
+    }
+
+    @Override
+    public String packetHex() {
+        int n = Math.min(packetEnd - packetStart, MAX_HEX_BYTES);
         if (n <= 0) return "";
         byte[] b = new byte[n];
         input.get(packetStart, b);
         return Bytes.hex(b) + (packetEnd - packetStart > n ? " ..." : "");
     }
 
-    /** Queues {@code p} for sending; the loop writes it at the end of this turn. */
-    void send(Packet p) {
+    @Override
+    public void send(Packet p) {
         if (state == State.CLOSED || outputShutdown) return;
         ByteBuffer b = ByteBuffer.allocate(Encoder.size(p));
         Encoder.encode(p, b);
         b.flip();
         output.add(b);
         pendingOutput += b.remaining();
-        loop.sent(this, p);
+        loop.sent(this);
     }
 
-    long pendingOutput() {
+    @Override
+    public long pendingOutput() {
         return pendingOutput;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String remote() {
+        return String.valueOf(remote);
+    }
+
+    @Override
+    public void close(String reason) {
+        loop.close(this, reason);
+    }
+
+    @Override
+    public void closeAfterOutput() {
+        loop.closeAfterOutput(this);
+    }
+
+    @Override
+    public void halfCloseAfterOutput() {
+        loop.shutdownOutputAfterDisconnect(this);
+    }
+
+    @Override
+    public void deadline(long at) {
+        if (at == 0) deadline = 0;
+        else loop.deadline(this, at);
+    }
+
+    @Override
+    public boolean closing() {
+        return state == State.CLOSING || state == State.CLOSED;
+    }
+
+    @Override
+    public long lastReceived() {
+        return lastReceived;
     }
 
     /** Writes as much pending output as the transport takes now; true when nothing is left. */
@@ -238,13 +266,8 @@ final class Connection {
         pendingOutput = 0;
     }
 
-    /** The client id if known, else the remote address: how logs name this connection. */
-    String name() {
-        return clientId != null ? clientId : String.valueOf(remote);
-    }
-
     @Override
     public String toString() {
-        return "Connection[" + id + " " + name() + " " + state + "]";
+        return "Connection[" + id + " " + remote + " " + state + "]";
     }
 }

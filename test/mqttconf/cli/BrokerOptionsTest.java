@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,8 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import mqttconf.cli.Run;
-import mqttconf.cli.UsageException;
+import mqttconf.broker.BrokerConfig;
+
 
 /** Flags, the -c config file, and how the broker mode reports bad ones. */
 class BrokerOptionsTest {

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

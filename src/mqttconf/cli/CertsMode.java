@@ -1,4 +1,4 @@
-package mqttconf.tls;
+package mqttconf.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -6,11 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.List;
 
-import mqttconf.cli.Args;
-import mqttconf.cli.Exit;
-import mqttconf.cli.Mode;
-import mqttconf.cli.Reasons;
-import mqttconf.cli.UsageException;
+import mqttconf.tls.CertGenerator;
 
 /** {@code mqttconf certs DIR}: throwaway CA, server and client certificates for trying TLS. */
 public final class CertsMode implements Mode {

@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.broker.net;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

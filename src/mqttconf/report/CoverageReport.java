@@ -1,4 +1,4 @@
-package mqttconf.spec;
+package mqttconf.report;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
 
+import mqttconf.spec.AppliesTo;
+import mqttconf.spec.Coverage;
+import mqttconf.spec.Statement;
+import mqttconf.spec.Statements;
 import mqttconf.util.Json;
 
 /**
@@ -26,12 +30,20 @@ public final class CoverageReport {
 
     /** Over the statements whose applies_to is in {@code appliesTo}. */
     public CoverageReport(Coverage coverage, Set<AppliesTo> appliesTo) {
+        this(coverage, appliesTo, true);
+    }
+
+    /**
+     * Without {@code violations}, only what was exercised counts as found and no violation is shown: a broker's
+     * view of its own statements, whose violations are its clients' breaches, reported apart.
+     */
+    public CoverageReport(Coverage coverage, Set<AppliesTo> appliesTo, boolean violations) {
         statements = Statements.all().stream().filter(s -> appliesTo.contains(s.appliesTo())).toList();
         exercised = new long[statements.size()];
         violated = new long[statements.size()];
         for (int i = 0; i < statements.size(); i++) {
             exercised[i] = coverage.exercisedCount(statements.get(i));
-            violated[i] = coverage.violatedCount(statements.get(i));
+            violated[i] = violations ? coverage.violatedCount(statements.get(i)) : 0;
         }
     }
 

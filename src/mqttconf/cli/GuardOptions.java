@@ -1,4 +1,4 @@
-package mqttconf.broker;
+package mqttconf.cli;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -7,8 +7,8 @@ import java.util.List;
 
 import mqttconf.auth.PasswordFile;
 import mqttconf.auth.PasswordFileException;
-import mqttconf.cli.Args;
-import mqttconf.cli.UsageException;
+import mqttconf.broker.Access;
+import mqttconf.broker.BrokerConfig;
 
 /**
  * The settings that guard the broker, as flags and as {@code -c} file keys: who gets in and the resource limits.
@@ -17,7 +17,7 @@ import mqttconf.cli.UsageException;
  */
 final class GuardOptions {
     static final List<String> KEYS = List.of("allow-anonymous", "password-file", "max-connections", "connect-timeout",
-            "packet-timeout", "max-output-bytes", "max-queued-messages");
+            "packet-timeout", "max-output-bytes", "max-queued-messages", "backlog");
 
     private GuardOptions() {
     }
@@ -40,23 +40,9 @@ final class GuardOptions {
                 int n = Args.parseInt(where, value, 0, Integer.MAX_VALUE);
                 yield config.withMaxQueuedMessages(n == 0 ? Integer.MAX_VALUE : n);
             }
+            case "backlog" -> config.withBacklog(Args.parseInt(where, value, 1, 1_000_000));
             default -> throw new IllegalArgumentException("no setting " + key);
         };
-    }
-
-    /** The startup line saying who gets in and the limits. */
-    static String describe(BrokerConfig c) {
-        Access a = c.access();
-        String who = (a.allowAnonymous() ? "anonymous clients allowed" : "anonymous clients refused")
-                + (a.passwords() == null ? ", no password file" : ", password file with " + a.passwords().users().size() + " users");
-        return "Access: " + who + "; limits: " + limit(c.maxConnections()) + " connections, CONNECT within "
-                + c.connectTimeout().toMillis() + " ms, each packet whole within " + c.packetTimeout().toMillis()
-                + " ms of its first byte, packets up to " + c.maxPacketSize() + " bytes, "
-                + c.maxOutputBytes() + " bytes unread output, " + limit(c.maxQueuedMessages()) + " queued messages per offline session";
-    }
-
-    private static String limit(int n) {
-        return n == Integer.MAX_VALUE ? "unlimited" : String.valueOf(n);
     }
 
     private static PasswordFile load(String file) {

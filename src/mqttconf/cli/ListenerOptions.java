@@ -1,12 +1,13 @@
-package mqttconf.broker;
+package mqttconf.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import mqttconf.cli.Args;
-import mqttconf.cli.UsageException;
+import mqttconf.broker.BrokerConfig;
+import mqttconf.broker.ListenerConfig;
+
 
 /**
  * The TLS and WebSocket listeners of the broker, from flags ({@code --tls-port}, {@code --ws-port},
