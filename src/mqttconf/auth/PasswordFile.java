@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 
 /**
  * User names and password checks for {@code --password-file FILE}, read in the format

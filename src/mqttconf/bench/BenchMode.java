@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.OutputFile;
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 
 /** {@code mqttconf bench HOST:PORT}: load generator measuring throughput, latency, losses and duplicates. */
 public final class BenchMode implements Mode {

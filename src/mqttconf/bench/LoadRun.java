@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 import mqttconf.client.Dialer;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.ConnAck;

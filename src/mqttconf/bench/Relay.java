@@ -10,7 +10,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 import mqttconf.client.Dialer;
 
 /**

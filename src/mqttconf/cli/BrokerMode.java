@@ -14,6 +14,7 @@ import mqttconf.broker.BrokerLog;
 import mqttconf.report.BrokerReport;
 import mqttconf.spec.Coverage;
 import mqttconf.tls.PemException;
+import mqttconf.util.Reasons;
 
 /** {@code mqttconf broker}: runs the test broker until SIGINT or SIGTERM, then prints statement coverage. */
 public final class BrokerMode implements Mode {

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import mqttconf.broker.BrokerConfig;
 import mqttconf.broker.ListenerConfig;
 import mqttconf.codec.Decoder;
+import mqttconf.util.Reasons;
 
 /**
  * The broker's settings from a mosquitto-style config file ({@code -c FILE}) and then from flags, which win.

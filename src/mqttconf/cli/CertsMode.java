@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import mqttconf.tls.CertGenerator;
+import mqttconf.util.Reasons;
 
 /** {@code mqttconf certs DIR}: throwaway CA, server and client certificates for trying TLS. */
 public final class CertsMode implements Mode {

@@ -10,7 +10,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 
 /**
  * How a test client reaches a server: plain TCP, TLS, or WebSocket over either. Every step is bounded by the

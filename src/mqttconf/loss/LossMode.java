@@ -14,7 +14,7 @@ import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.OutputFile;
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 import mqttconf.cli.UsageException;
 
 /** {@code mqttconf loss host:port}: publishers and subscribers with persistent sessions through a cutting proxy. */

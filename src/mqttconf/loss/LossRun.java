@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.Subscription;
 

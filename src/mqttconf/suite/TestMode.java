@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 import mqttconf.cli.UsageException;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.ConnAck;

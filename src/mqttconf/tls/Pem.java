@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 
 /**
  * PEM files as OpenSSL, mosquitto and keytool write them: certificates ({@code CERTIFICATE}) and unencrypted

@@ -14,7 +14,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 
 /** SSLContexts from PEM files: a server's certificate and key, a client's trust anchors and optional certificate. */
 public final class TlsContexts {

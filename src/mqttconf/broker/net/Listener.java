@@ -9,7 +9,7 @@ import java.nio.channels.UnresolvedAddressException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
-import mqttconf.cli.Reasons;
+import mqttconf.util.Reasons;
 import mqttconf.spec.Coverage;
 
 /** A bound listening socket and the transport every connection accepted on it gets. */

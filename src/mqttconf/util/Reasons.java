@@ -1,4 +1,4 @@
-package mqttconf.cli;
+package mqttconf.util;
 
 import java.io.EOFException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package mqttconf.cli;
+package mqttconf.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
