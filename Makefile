@@ -55,7 +55,9 @@ JARTOOL := $(JDK)/bin/jar
 # --- Sources ---------------------------------------------------------------
 # The list files change only when a file is added or removed, so a deleted
 # source also triggers a clean recompile.
-SRC       := $(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
+# Start.java is the jar's entry point, compiled for Java 8 so an old runtime gets a clear line, not a class error.
+START     := src/mqttconf/Start.java
+SRC       := $(filter-out $(START),$(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort))
 RES       := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 # JUnit tests live under test/mqttconf (mirroring src); test/interop and test/bench hold scripts and peers.
 TEST_SRC  := $(shell find test/mqttconf -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
@@ -78,16 +80,17 @@ build/test.list: FORCE
 # --- Product ---------------------------------------------------------------
 all: $(JAR)
 
-build/classes.stamp: build/src.list $(SRC) $(RES) statements.tsv Makefile
+build/classes.stamp: build/src.list $(SRC) $(START) $(RES) statements.tsv Makefile
 	@rm -rf build/classes && mkdir -p build/classes
 	@echo "javac $(words $(SRC)) files -> build/classes ($(JDK))"
 	@$(JAVAC) $(JAVAC_OPTS) $(DEBUG_INFO) -d build/classes $(SRC)
+	@$(JAVAC) $(subst --release $(JAVA_MIN),--release 8,$(JAVAC_OPTS)) -Xlint:-options $(DEBUG_INFO) -d build/classes $(START)
 	@$(call copy_resources,src,build/classes,$(RES))
 	@cp statements.tsv build/classes/statements.tsv
 	@touch $@
 
 $(JAR): build/classes.stamp
-	@printf 'Main-Class: mqttconf.Main\nImplementation-Title: mqttconf\nImplementation-Version: %s\n' \
+	@printf 'Main-Class: mqttconf.Start\nImplementation-Title: mqttconf\nImplementation-Version: %s\n' \
 	  '$(VERSION)' > build/manifest.txt
 	@rm -f $@
 	@$(JARTOOL) --create --file $@ --manifest build/manifest.txt -C build/classes .
@@ -99,6 +102,7 @@ run: $(JAR)
 # Installs mosquitto-clients and python3-paho-mqtt when missing (as root).
 interop: $(JAR)
 	test/interop/broker-clients.sh
+	test/interop/broker-run.sh
 	test/interop/suite-vs-mosquitto.sh --quiet
 	test/interop/auth-vs-mosquitto.sh --quiet
 	test/interop/paho-java.sh '$(JDK)'
@@ -119,14 +123,16 @@ clean:
 	rm -rf build
 
 # --- Tests -----------------------------------------------------------------
-# The JUnit console launcher is fetched once through Maven into .cache/.
+# The JUnit console launcher is fetched once through Maven into .cache/. Maven's own output (JDK warnings,
+# colour codes even with -B) goes to .cache/junit/mvn.log and is shown only when the fetch fails.
 $(JUNIT_JAR):
 	@command -v mvn >/dev/null 2>&1 || \
 	  { echo "mqttconf: make test needs Maven (mvn) once, to fetch JUnit into .cache/junit" >&2; exit 1; }
 	@echo "fetching JUnit console launcher $(JUNIT_VERSION) into .cache/junit (first run only)"
-	@JAVA_HOME='$(JDK)' mvn -q dependency:copy \
+	@mkdir -p .cache/junit; JAVA_HOME='$(JDK)' mvn -B -q dependency:copy \
 	  -Dartifact=org.junit.platform:junit-platform-console-standalone:$(JUNIT_VERSION) \
-	  -DoutputDirectory=.cache/junit
+	  -DoutputDirectory=.cache/junit > .cache/junit/mvn.log 2>&1 || \
+	  { cat .cache/junit/mvn.log >&2; echo "mqttconf: Maven could not fetch JUnit (its log: .cache/junit/mvn.log)" >&2; exit 1; }
 
 build/test-classes.stamp: build/test.list $(TEST_SRC) $(TEST_RES) build/classes.stamp $(JUNIT_JAR)
 	@rm -rf build/test-classes && mkdir -p build/test-classes
@@ -135,13 +141,18 @@ build/test-classes.stamp: build/test.list $(TEST_SRC) $(TEST_RES) build/classes.
 	@$(call copy_resources,test/mqttconf,build/test-classes/mqttconf,$(TEST_RES))
 	@touch $@
 
-# Runs the launcher, then prints one line "junit: N passed, N failed[, N skipped]"
-# from its summary (aborted tests count as skipped), keeping its exit status.
+# Runs the launcher (its full feed goes to build/junit.log), shows each test class as it starts and every
+# failure as it happens, then prints one line "junit: N passed, N failed[, N skipped]" from its summary
+# (aborted tests count as skipped), keeping its exit status. The console gets no colour codes.
 test: $(JAR) build/test-classes.stamp
-	@if [ -t 1 ]; then colors=; else colors=--disable-ansi-colors; fi; \
-	{ $(JAVA) -jar $(JUNIT_JAR) execute --disable-banner --details=tree $$colors \
+	@echo "junit: running every test class (each shown as it starts; full log in build/junit.log)"
+	@{ $(JAVA) -jar $(JUNIT_JAR) execute --disable-banner --details=testfeed --disable-ansi-colors \
 	    --fail-if-no-tests --class-path build/test-classes:build/classes \
-	    --scan-class-path build/test-classes 2>&1; echo $$? > build/junit.rc; } | tee build/junit.log; \
+	    --scan-class-path build/test-classes 2>&1; echo $$? > build/junit.rc; } | tee build/junit.log | \
+	awk '{ gsub(/\033\[[0-9;]*m/, "") } \
+	  / :: STARTED$$/ { n = split($$0, p, " > "); c = p[2]; sub(/ :: STARTED$$/, "", c); \
+	    if (n >= 2 && c != cls) { cls = c; print "  " cls; fflush() } next } \
+	  / :: SUCCESSFUL$$/ { next } { print; fflush() }'; \
 	rc=$$(cat build/junit.rc); \
 	awk '{ gsub(/\033\[[0-9;]*m/, "") } \
 	  / tests successful / { ok = $$2; seen = 1 } / tests failed / { bad = $$2 } \

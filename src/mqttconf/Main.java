@@ -8,7 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import mqttconf.bench.BenchMode;
-import mqttconf.broker.BrokerMode;
+import mqttconf.cli.BrokerMode;
+import mqttconf.cli.CertsMode;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;
@@ -16,16 +17,22 @@ import mqttconf.cli.UsageException;
 import mqttconf.cli.VersionMode;
 import mqttconf.loss.LossMode;
 import mqttconf.suite.TestMode;
-import mqttconf.tls.CertsMode;
 
 /**
- * Entry point: {@code mqttconf MODE [ARGS]}. No arguments (or {@code --help})
- * prints the modes to stdout and exits 0. Output is always UTF-8.
+ * Entry point: {@code mqttconf MODE [ARGS]}, reached through {@link Start}, which checks the Java version first.
+ * {@code --help}, {@code -h} and {@code help} print the modes to stdout and exit 0; no arguments print them to
+ * stderr and exit 2, since nothing was asked for. {@code MODE --help} (or {@code -h}, or {@code help MODE})
+ * explains one mode; {@code --version} is the version mode. Output is always UTF-8.
  */
 public final class Main {
     /** Every mode, in the order the help lists them. */
     static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new BenchMode(), new LossMode(),
             new StatementsMode(), new CertsMode(), new VersionMode());
+
+    /** The words that ask for help, alone or after a mode. */
+    private static final List<String> HELP = List.of("--help", "-h", "help");
+    /** After a mode only the flags ask for help: "help" there may be a value (a topic, a host). */
+    private static final List<String> FLAGS_FOR_HELP = List.of("--help", "-h");
 
     private Main() {
     }
@@ -47,20 +54,33 @@ public final class Main {
     static int run(List<Mode> modes, String[] args, PrintStream out, PrintStream err) {
         String where = "mqttconf";
         try {
-            if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            if (args.length == 0) {
+                err.print(usage(modes));
+                return Exit.USAGE;
+            }
+            if (HELP.contains(args[0]) && args.length == 1) {
                 out.print(usage(modes));
                 return Exit.OK;
             }
-            Mode mode = modes.stream().filter(m -> m.name().equals(args[0])).findFirst().orElse(null);
+            if (args[0].equals("--version")) {
+                return run(modes, new String[] {"version"}, out, err);
+            }
+            boolean helpFor = args[0].equals("help");
+            if (helpFor && args.length > 2) {
+                err.println("mqttconf: help takes one mode (see mqttconf --help)");
+                return Exit.USAGE;
+            }
+            String name = helpFor ? args[1] : args[0];
+            Mode mode = modes.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
             if (mode == null) {
-                err.println("mqttconf: unknown " + (args[0].startsWith("-") ? "option " : "mode ") + args[0]
+                err.println("mqttconf: unknown " + (name.startsWith("-") ? "option " : "mode ") + name
                         + " (see mqttconf --help)");
                 return Exit.USAGE;
             }
             where = "mqttconf " + mode.name();
             List<String> rest = Arrays.asList(args).subList(1, args.length);
             int end = rest.indexOf("--");
-            if ((end < 0 ? rest : rest.subList(0, end)).contains("--help")) {
+            if (helpFor || (end < 0 ? rest : rest.subList(0, end)).stream().anyMatch(FLAGS_FOR_HELP::contains)) {
                 out.print(mode.usage());
                 return Exit.OK;
             }
@@ -79,12 +99,13 @@ public final class Main {
     static String usage(List<Mode> modes) {
         StringBuilder out = new StringBuilder();
         out.append("mqttconf ").append(VersionMode.version()).append(": MQTT 3.1.1 conformance kit\n\n");
-        out.append("usage: mqttconf MODE [OPTIONS]    (mqttconf MODE --help for details)\n\nmodes:\n");
+        out.append("usage: mqttconf MODE [OPTIONS]    (mqttconf MODE --help, or -h, for details)\n\nmodes:\n");
         for (Mode m : modes) {
             out.append(String.format("  %-12s %s\n", m.name(), m.summary()));
         }
-        out.append("\nexit codes: 0 ok, 1 failures found, 2 usage or connection error, 3 internal error,\n")
-                .append("            130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM\n");
+        out.append("\nexit codes: 0 ok, 1 failures found, 2 usage or connection error, 3 internal error,\n"
+                + "            130 / 143 stopped by SIGINT / SIGTERM (after printing what ran)\n");
+        out.append("mqttconf --version prints the version; mqttconf alone prints this list and exits 2\n");
         return out.toString();
     }
 }

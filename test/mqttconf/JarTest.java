@@ -21,7 +21,7 @@ class JarTest {
     void jarHasMainClassVersionAndTheStatementsTable() throws IOException {
         try (JarFile jar = new JarFile(JAR.toFile())) {
             Attributes main = jar.getManifest().getMainAttributes();
-            assertEquals("mqttconf.Main", main.getValue(Attributes.Name.MAIN_CLASS));
+            assertEquals("mqttconf.Start", main.getValue(Attributes.Name.MAIN_CLASS));
             assertNotNull(main.getValue(Attributes.Name.IMPLEMENTATION_VERSION));
             byte[] packed = jar.getInputStream(jar.getEntry("statements.tsv")).readAllBytes();
             assertEquals(Files.readString(Path.of("statements.tsv"), StandardCharsets.UTF_8),

@@ -16,26 +16,53 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
     @Test
-    void noArgumentsListsEveryModeAndExitsZero() {
-        Run r = Run.main();
-        assertEquals(Exit.OK, r.code());
-        assertEquals("", r.err());
-        for (Mode m : Main.MODES) {
-            assertTrue(r.out().contains("\n  " + m.name() + " "), m.name());
+    void helpListsEveryModeAndExitsZero() {
+        for (String help : List.of("--help", "-h", "help")) {
+            Run r = Run.main(help);
+            assertEquals(Exit.OK, r.code(), help);
+            assertEquals("", r.err());
+            for (Mode m : Main.MODES) {
+                assertTrue(r.out().contains("\n  " + m.name() + " "), m.name());
+            }
         }
-        assertEquals(r.out(), Run.main("--help").out());
+    }
+
+    @Test
+    void noArgumentsListsTheModesOnStderrAndExitsTwo() {
+        Run r = Run.main();
+        assertEquals(Exit.USAGE, r.code());
+        assertEquals("", r.out());
+        assertEquals(Run.main("--help").out(), r.err());
+    }
+
+    @Test
+    void versionFlagIsTheVersionMode() {
+        Run r = Run.main("--version");
+        assertEquals(Exit.OK, r.code());
+        assertEquals(Run.main("version").out(), r.out());
+        assertTrue(r.out().startsWith("mqttconf "), r.out());
     }
 
     @Test
     void everyModeHasHelpThatExitsZero() {
         for (Mode m : Main.MODES) {
-            Run r = Run.main(m.name(), "--help");
-            assertEquals(Exit.OK, r.code(), m.name());
-            assertEquals(m.usage(), r.out());
-            assertTrue(r.out().startsWith("usage: mqttconf " + m.name()), r.out());
-            assertEquals("", r.err());
+            for (List<String> ask : List.of(List.of(m.name(), "--help"), List.of(m.name(), "-h"), List.of("help", m.name()),
+                    List.of(m.name(), "--port", "1", "-h"))) {
+                Run r = Run.main(ask.toArray(String[]::new));
+                assertEquals(Exit.OK, r.code(), ask.toString());
+                assertEquals(m.usage(), r.out());
+                assertTrue(r.out().startsWith("usage: mqttconf " + m.name()), r.out());
+                assertEquals("", r.err());
+            }
             assertEquals(1, m.summary().lines().count(), m.name());
         }
+    }
+
+    @Test
+    void helpForAnUnknownModeIsOneLine() {
+        Run r = Run.main("help", "frobnicate");
+        assertEquals(Exit.USAGE, r.code());
+        assertEquals("mqttconf: unknown mode frobnicate (see mqttconf --help)\n", r.err());
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import mqttconf.util.Reasons;
+
 /**
  * User names and password checks for {@code --password-file FILE}, read in the format
  * {@code mosquitto_passwd} writes, one user a line:
@@ -49,7 +51,7 @@ public final class PasswordFile {
         } catch (MalformedInputException e) {
             throw new PasswordFileException(file + ": not UTF-8 text");
         } catch (IOException e) {
-            throw new PasswordFileException(file + ": cannot read (" + e.getClass().getSimpleName() + ")");
+            throw new PasswordFileException(file + ": cannot read: " + Reasons.of(e));
         }
         return parse(lines, file.toString());
     }

@@ -6,12 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
+import mqttconf.cli.OutputFile;
+import mqttconf.util.Reasons;
 
 /** {@code mqttconf bench HOST:PORT}: load generator measuring throughput, latency, losses and duplicates. */
 public final class BenchMode implements Mode {
+    /** How long Ctrl-C waits for the summary and the JSON file before the JVM goes. */
+    private static final long STOP_SECONDS = 15;
+
     @Override
     public String name() {
         return "bench";
@@ -19,7 +26,7 @@ public final class BenchMode implements Mode {
 
     @Override
     public String summary() {
-        return "load a broker: throughput, latency percentiles, losses, duplicates";
+        return "load a broker: throughput, latency percentiles, losses, duplicates; conn: hold N connections";
     }
 
     @Override
@@ -29,22 +36,47 @@ public final class BenchMode implements Mode {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        BenchConfig config = BenchConfig.parse(args);
-        out.println("bench " + config.host() + ":" + config.port() + ": " + config.describe());
+        BenchConfig config = BenchConfig.parse(args, out);
+        if (config.json() != null) OutputFile.checkWritable(Path.of(config.json()));
         LoadRun run = new LoadRun(config);
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            run.interrupt();
+            try {
+                reported.await(STOP_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mqttconf-bench-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run(run, config, out, err);
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waited for the summary above
+            }
+        }
+    }
+
+    /** Runs and reports; {@link LoadRun#interrupt} ends it early with the same summary, marked interrupted. */
+    static int run(LoadRun run, BenchConfig config, PrintStream out, PrintStream err) {
+        out.println("bench " + config.client().target() + ": " + config.describe());
         BenchResult result;
         try {
             result = run.execute(out);
         } catch (IOException e) {
-            err.println("mqttconf bench: " + e.getMessage());
+            err.println("mqttconf bench: " + Reasons.of(e));
             return Exit.USAGE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("mqttconf bench: interrupted");
-            return Exit.INTERNAL;
+            return Exit.INTERRUPTED;
         }
         if (result == null) {
-            err.println("mqttconf bench: " + run.failure.get());
+            err.println("mqttconf bench: " + run.failure());
             return Exit.USAGE;
         }
         out.print(result.text());
@@ -52,7 +84,7 @@ public final class BenchMode implements Mode {
             try {
                 Files.writeString(Path.of(config.json()), result.json(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                err.println("mqttconf bench: cannot write " + config.json() + ": " + e.getMessage());
+                err.println("mqttconf bench: cannot write " + config.json() + ": " + Reasons.of(e));
                 return Exit.USAGE;
             }
         }

@@ -14,7 +14,8 @@ import mqttconf.util.Json;
  */
 public record BenchResult(BenchConfig config, double setupSeconds, double seconds, long sent, long received,
                           long expected, long lost, long duplicates, long outOfOrder, double sentRate,
-                          double receivedRate, long p50, long p90, long p99, long p999, long max, String error) {
+                          double receivedRate, long p50, long p90, long p99, long p999, long max, String error,
+                          long connected, long connectP50, long connectP99, long connectMax, boolean interrupted) {
 
     static BenchResult of(LoadRun run, double setupSeconds, double seconds, long sent, long expected, String error) {
         long received = 0, lost = 0, duplicates = 0, outOfOrder = 0;
@@ -30,9 +31,11 @@ public record BenchResult(BenchConfig config, double setupSeconds, double second
         }
         double receiveSeconds = (run.lastReceive() - run.startNanos) / 1e9;
         Histogram.Snapshot l = run.latency.snapshot();
+        Histogram.Snapshot c = run.connectLatency.snapshot();
         return new BenchResult(run.config, setupSeconds, seconds, sent, received, expected, lost, duplicates,
                 outOfOrder, seconds > 0 ? sent / seconds : 0, receiveSeconds > 0 ? received / receiveSeconds : 0,
-                l.percentile(50), l.percentile(90), l.percentile(99), l.percentile(99.9), l.max(), error);
+                l.percentile(50), l.percentile(90), l.percentile(99), l.percentile(99.9), l.max(), error,
+                run.ready.get(), c.percentile(50), c.percentile(99), c.max(), run.interrupted);
     }
 
     /**
@@ -40,6 +43,7 @@ public record BenchResult(BenchConfig config, double setupSeconds, double second
      * publisher's messages out of order [MQTT-4.6.0-6], or a connection dropped mid-run.
      */
     public int exitCode() {
+        if (interrupted) return mqttconf.cli.Exit.INTERRUPTED;
         boolean broken = error != null || (config.qos() > 0 && lost > 0) || (config.qos() == 2 && duplicates > 0)
                 || outOfOrder > 0;
         return broken ? Exit.FAILURES : Exit.OK;
@@ -53,6 +57,17 @@ public record BenchResult(BenchConfig config, double setupSeconds, double second
 
     public String text() {
         StringBuilder b = new StringBuilder();
+        if (interrupted) b.append("interrupted: the figures cover what ran until then\n");
+        if (connected > 0) {
+            b.append(String.format(Locale.ROOT, "connected  %10d clients in %.2f s", connected, setupSeconds))
+                    .append("  connect to CONNACK p50 ").append(millis(connectP50)).append("  p99 ")
+                    .append(millis(connectP99)).append("  max ").append(millis(connectMax)).append('\n');
+        }
+        if (config.client().hold()) {
+            b.append(String.format(Locale.ROOT, "held       %10d connections for %.2f s%n", connected, seconds));
+            if (error != null) b.append("error: ").append(error).append('\n');
+            return b.toString();
+        }
         b.append(String.format(Locale.ROOT, "sent       %10d msgs in %.2f s  %10.0f msg/s%n", sent, seconds, sentRate));
         b.append(String.format(Locale.ROOT, "received   %10d msgs of %d expected  %10.0f msg/s%n", received, expected,
                 receivedRate));
@@ -80,6 +95,11 @@ public record BenchResult(BenchConfig config, double setupSeconds, double second
                 .append(", \"topics\": \"").append(config.shared() ? "shared" : "spread").append('"')
                 .append(", \"connections\": ").append(config.connections())
                 .append(", \"inflight\": ").append(config.inflight())
+                .append(", \"mode\": \"").append(config.client().hold() ? "conn" : "pubsub").append('"')
+                .append(", \"interrupted\": ").append(interrupted)
+                .append(", \"connected\": ").append(connected)
+                .append(", \"connect_ns\": {\"p50\": ").append(connectP50).append(", \"p99\": ").append(connectP99)
+                .append(", \"max\": ").append(connectMax).append('}')
                 .append(", \"setup_seconds\": ").append(num(setupSeconds))
                 .append(", \"seconds\": ").append(num(seconds))
                 .append(", \"sent\": ").append(sent)

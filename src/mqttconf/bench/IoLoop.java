@@ -65,11 +65,25 @@ final class IoLoop implements Runnable {
     @Override
     public void run() {
         boolean wasPublishing = false;
+        long nextKeepAlive = System.nanoTime();
         try {
             while (!run.stopped && run.failure.get() == null) {
                 openConnections();
                 boolean publishing = run.publishing;
-                selector.select(this::handle, publishing && run.config.rate() > 0 ? 1 : 50);
+                boolean pacing = publishing && run.config.rate() > 0
+                        || !toConnect.isEmpty() && run.config.client().connectRate() > 0;
+                selector.select(this::handle, pacing ? 1 : 50);
+                long tick = System.nanoTime();
+                if (run.config.client().keepAlive() > 0 && tick >= nextKeepAlive) {
+                    nextKeepAlive = tick + 200_000_000L;
+                    for (LoadClient c : clients) {
+                        try {
+                            c.keepAlive(tick);
+                        } catch (IOException e) {
+                            run.fail(c, e);
+                        }
+                    }
+                }
                 if (publishing && (!wasPublishing || run.config.rate() > 0)) {
                     long now = System.nanoTime();
                     for (LoadClient p : publishers) {
@@ -98,7 +112,7 @@ final class IoLoop implements Runnable {
     }
 
     private void openConnections() {
-        while (connecting < MAX_CONNECTING && !toConnect.isEmpty()) {
+        while (connecting < MAX_CONNECTING && !toConnect.isEmpty() && run.mayConnect(System.nanoTime())) {
             LoadClient c = toConnect.poll();
             connecting++;
             try {

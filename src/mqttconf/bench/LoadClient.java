@@ -38,6 +38,9 @@ final class LoadClient {
     private ByteBuffer in;
     private ByteBuffer out;
     private boolean ready;
+    private long connectBegan;
+    /** When bytes last went out, for keep alive. */
+    private long lastWrite;
 
     /** Publisher: the whole PUBLISH packet with its packet id, timestamp and sequence number to fill in. */
     private byte[] template;
@@ -76,7 +79,8 @@ final class LoadClient {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         key = channel.register(selector, 0, this);
-        if (channel.connect(run.address)) connected();
+        connectBegan = System.nanoTime();
+        if (channel.connect(run.connectTo())) connected();
         else key.interestOps(SelectionKey.OP_CONNECT);
     }
 
@@ -85,7 +89,7 @@ final class LoadClient {
         byte[] topic = run.topic(index).getBytes(StandardCharsets.UTF_8);
         int remaining = 2 + topic.length + (c.qos() > 0 ? 2 : 0) + c.payload();
         ByteBuffer b = ByteBuffer.allocate(1 + Encoder.lengthOfLength(remaining) + remaining);
-        b.put((byte) (0x30 | c.qos() << 1));
+        b.put((byte) (0x30 | c.qos() << 1 | (c.client().retain() ? 1 : 0)));
         Encoder.putRemainingLength(b, remaining);
         b.putShort((short) topic.length).put(topic);
         idOffset = b.position();
@@ -107,7 +111,24 @@ final class LoadClient {
     }
 
     private void connected() throws IOException {
-        send(Connect.of(clientId, true, 0));
+        BenchConfig.Client c = run.config.client();
+        Connect connect = Connect.of(clientId, c.cleanSession(), c.keepAlive());
+        if (c.username() != null) connect = connect.withCredentials(c.username(), c.password());
+        send(connect);
+        flush();
+    }
+
+    /** The client id, so that a persistent session can be removed after the run. */
+    String clientId() {
+        return clientId;
+    }
+
+    /** Sends PINGREQ when nothing went out for half the keep alive. */
+    void keepAlive(long now) throws IOException {
+        int seconds = run.config.client().keepAlive();
+        if (seconds == 0 || channel == null || !channel.isConnected() || now - lastWrite < seconds * 500_000_000L) return;
+        room(2);
+        out.put((byte) 0xc0).put((byte) 0);
         flush();
     }
 
@@ -205,7 +226,9 @@ final class LoadClient {
         switch (p) {
             case ConnAck a -> {
                 if (a.returnCode() != ConnAck.ACCEPTED)
-                    throw new IOException("the broker refused CONNECT with return code " + a.returnCode());
+                    throw new IOException("the broker refused CONNECT with return code " + a.returnCode()
+                            + (a.returnCode() == 4 || a.returnCode() == 5 ? " (not authorised: see -u and -P)" : ""));
+                run.connectLatency.record(System.nanoTime() - connectBegan);
                 if (role == Role.SUBSCRIBER) subscribe();
                 else becomeReady();
             }
@@ -324,17 +347,27 @@ final class LoadClient {
     private void flush() throws IOException {
         if (out.position() > 0) {
             out.flip();
-            channel.write(out);
+            if (channel.write(out) > 0) lastWrite = System.nanoTime();
             out.compact();
         }
         int ops = SelectionKey.OP_READ | (out.position() > 0 || wantsRoom ? SelectionKey.OP_WRITE : 0);
         if (key.interestOps() != ops) key.interestOps(ops);
     }
 
-    /** Sends DISCONNECT if the socket takes it at once, then closes. */
+    /** Clears a retained topic it published on, sends DISCONNECT if the socket takes it at once, then closes. */
     void close() {
+        if (channel == null) return;
         try {
-            if (channel.isConnected() && out.position() == 0) channel.write(ByteBuffer.wrap(new byte[] {(byte) 0xe0, 0}));
+            if (channel.isConnected() && out.position() == 0) {
+                ByteBuffer last = ByteBuffer.allocate(16 + 4 * run.topic(index).length());
+                if (role == Role.PUBLISHER && run.config.client().retain() && sent > 0) {
+                    byte[] topic = run.topic(index).getBytes(StandardCharsets.UTF_8);
+                    last.put((byte) 0x31);
+                    Encoder.putRemainingLength(last, 2 + topic.length);
+                    last.putShort((short) topic.length).put(topic);
+                }
+                channel.write(last.put((byte) 0xe0).put((byte) 0).flip());
+            }
         } catch (IOException ignored) {
             // closing anyway
         }

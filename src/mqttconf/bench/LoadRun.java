@@ -3,13 +3,22 @@ package mqttconf.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+
+import mqttconf.util.Reasons;
+import mqttconf.client.Dialer;
+import mqttconf.client.TestClient;
+import mqttconf.codec.Packet.ConnAck;
+import mqttconf.codec.Packet.Connect;
+import mqttconf.codec.Packet.Disconnect;
 
 /**
  * One load run: opens the connections, waits until every client is connected and subscribed, lets the
@@ -29,6 +38,11 @@ public final class LoadRun {
     final InetSocketAddress address;
     final String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
     final Histogram latency = new Histogram();
+    /** From the start of the TCP connect to the CONNACK, per client. */
+    final Histogram connectLatency = new Histogram();
+    /** Connections begun, against {@code connectRate}. */
+    final AtomicInteger connectsBegun = new AtomicInteger();
+    volatile long connectStartNanos;
     final LongAdder sent = new LongAdder();
     final LongAdder received = new LongAdder();
     final LongAdder acked = new LongAdder();
@@ -37,9 +51,12 @@ public final class LoadRun {
     final AtomicReference<String> failure = new AtomicReference<>();
     volatile boolean publishing;
     volatile boolean stopped;
+    /** Set by {@link #interrupt}: the run winds down and reports what it did so far. */
+    volatile boolean interrupted;
+    private Relay relay;
     volatile long startNanos;
     private volatile boolean started;
-    private final List<IoLoop> loops = new ArrayList<>();
+    private final List<IoLoop> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<LoadClient> publishers = new ArrayList<>();
     private final List<LoadClient> subscribers = new ArrayList<>();
 
@@ -48,9 +65,29 @@ public final class LoadRun {
         this.address = new InetSocketAddress(config.host(), config.port());
     }
 
-    /** The topic publisher {@code p} publishes on. */
+    /** Stops the run where it stands (Ctrl-C): it still adds up, prints and writes what happened until then. */
+    public void interrupt() {
+        interrupted = true;
+        loops.forEach(IoLoop::wakeup);
+    }
+
+    /** Where the clients connect: the target, or the relay that carries TLS and WebSocket to it. */
+    InetSocketAddress connectTo() {
+        return relay == null ? address : relay.address();
+    }
+
+    /** The topic publisher {@code p} publishes on: the pattern with {@code %i} and {@code %r} filled in. */
     String topic(int p) {
-        return "mqttconf/bench/" + runId + "/" + (config.shared() ? "all" : p);
+        return config.client().topic().replace("%r", runId).replace("%i", config.shared() ? "all" : String.valueOf(p));
+    }
+
+    /** Whether a new connection may begin now under --connect-rate; counts it if so. */
+    boolean mayConnect(long now) {
+        int rate = config.client().connectRate();
+        if (rate == 0) return true;
+        long allowed = (now - connectStartNanos) * rate / 1_000_000_000L + 1;
+        int begun = connectsBegun.get();
+        return begun < allowed && connectsBegun.compareAndSet(begun, begun + 1);
     }
 
     /** The topic filters subscriber {@code s} subscribes to. */
@@ -67,10 +104,10 @@ public final class LoadRun {
 
     /** Records the first failure; every loop stops on it. */
     void fail(LoadClient c, Exception e) {
-        String what = e.getMessage() == null ? e.toString() : e.getMessage();
+        String what = Reasons.of(e);
         if (what.contains("Too many open files")) what += " (raise ulimit -n)";
         String who = c == null ? "" : " (" + c.role.name().toLowerCase(Locale.ROOT) + " " + c.index + ")";
-        String prefix = started ? "connection lost" + who + ": " : "cannot connect to " + config.host() + ":" + config.port() + who + ": ";
+        String prefix = started ? "connection lost" + who + ": " : "cannot connect to " + config.client().target() + who + ": ";
         if (failure.compareAndSet(null, prefix + what)) loops.forEach(IoLoop::wakeup);
     }
 
@@ -86,7 +123,18 @@ public final class LoadRun {
 
     /** Runs the whole thing, printing progress lines to {@code out}. */
     public BenchResult execute(PrintStream out) throws IOException, InterruptedException {
+        try {
+            return run(out);
+        } finally {
+            if (relay != null) relay.close();
+        }
+    }
+
+    private BenchResult run(PrintStream out) throws IOException, InterruptedException {
         int pubs = config.publishers(), subs = config.subscribers();
+        if (config.client().dialer() == null && address.isUnresolved())
+            throw new IOException("cannot connect to " + config.client().target() + ": unknown host " + config.host());
+        if (config.client().dialer() != null) relay = new Relay(config.client().dialer(), config.host(), config.port(), e -> fail(null, e));
         IoLoop first = new IoLoop(this, "bench-io-0");
         IoLoop second = pubs > 0 && subs > 0 ? new IoLoop(this, "bench-io-1") : first;
         loops.add(first);
@@ -107,10 +155,13 @@ public final class LoadRun {
 
         int total = pubs + subs + config.connections();
         long setupStart = System.nanoTime();
-        long setupDeadline = setupStart + 10_000_000_000L + total * 2_000_000L;
+        connectStartNanos = setupStart;
+        int connectRate = config.client().connectRate();
+        long setupDeadline = setupStart + 10_000_000_000L + total * 2_000_000L
+                + (connectRate > 0 ? total * 1_000_000_000L / connectRate : 0);
         loops.forEach(IoLoop::start);
         long nextReport = setupStart + 1_000_000_000L;
-        while (ready.get() < total && failure.get() == null) {
+        while (ready.get() < total && failure.get() == null && !interrupted) {
             long now = System.nanoTime();
             if (now > setupDeadline) {
                 fail(null, new IOException("only " + ready.get() + " of " + total + " clients connected in "
@@ -128,7 +179,13 @@ public final class LoadRun {
             return null;
         }
         double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
-        out.printf(Locale.ROOT, "connected %d clients in %.2f s%n", total, setupSeconds);
+        if (interrupted) {
+            stop();
+            return BenchResult.of(this, setupSeconds, 0, 0, 0, null);
+        }
+        out.printf(Locale.ROOT, "connected %d clients in %.2f s (%.0f/s)%n", total, setupSeconds,
+                setupSeconds > 0 ? total / setupSeconds : 0);
+        if (config.client().hold()) return hold(out, total, setupSeconds);
 
         started = true;
         startNanos = System.nanoTime();
@@ -136,7 +193,7 @@ public final class LoadRun {
         loops.forEach(IoLoop::wakeup);
         Progress progress = new Progress(out);
         long end = config.messages() > 0 ? Long.MAX_VALUE : startNanos + config.seconds() * 1_000_000_000L;
-        while (failure.get() == null) {
+        while (failure.get() == null && !interrupted) {
             long now = System.nanoTime();
             progress.maybePrint(now);
             if (now >= end || (config.messages() > 0 && publishersDone.get() == pubs)) break;
@@ -153,7 +210,7 @@ public final class LoadRun {
         }
         long drainEnd = publishEnd + DRAIN_NANOS + 2 * (publishEnd - startNanos);
         long lastCount = -1, lastChange = publishEnd;
-        while (failure.get() == null) {
+        while (failure.get() == null && !interrupted) {
             long now = System.nanoTime();
             long got = received.sum();
             if (got != lastCount) {
@@ -170,10 +227,58 @@ public final class LoadRun {
         return BenchResult.of(this, setupSeconds, (publishEnd - startNanos) / 1e9, sentTotal, expected, error);
     }
 
+    /** Conn mode: holds every connection for the configured time (0: until interrupted); a drop fails the run. */
+    private BenchResult hold(PrintStream out, int total, double setupSeconds) throws InterruptedException {
+        started = true;
+        startNanos = System.nanoTime();
+        long end = config.seconds() == 0 ? Long.MAX_VALUE : startNanos + config.seconds() * 1_000_000_000L;
+        long next = startNanos + 10_000_000_000L;
+        while (failure.get() == null && !interrupted && System.nanoTime() < end) {
+            long now = System.nanoTime();
+            if (now >= next) {
+                out.printf("%4d s  holding %d connections%n", (now - startNanos) / 1_000_000_000L, total);
+                next += 10_000_000_000L;
+            }
+            Thread.sleep(Math.max(1, Math.min(50, (end - now) / 1_000_000L)));
+        }
+        String error = failure.get();
+        double held = (System.nanoTime() - startNanos) / 1e9;
+        stop();
+        return BenchResult.of(this, setupSeconds, held, 0, 0, error);
+    }
+
     private void stop() throws InterruptedException {
         stopped = true;
         loops.forEach(IoLoop::wakeup);
         for (IoLoop l : loops) l.join(5_000);
+        if (!config.client().cleanSession()) removeSessions();
+    }
+
+    /** With --clean-session false: connects each client id once more with CleanSession 1, so no session is left. */
+    private void removeSessions() throws InterruptedException {
+        BenchConfig.Client c = config.client();
+        Dialer dialer = c.dialer() == null ? Dialer.tcp() : c.dialer();
+        Duration timeout = Duration.ofSeconds(5);
+        Semaphore slots = new Semaphore(64);
+        List<Thread> threads = new ArrayList<>();
+        for (IoLoop l : loops) {
+            for (LoadClient client : l.clients()) {
+                slots.acquire();
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try (TestClient t = dialer.open(config.host(), config.port(), timeout, client.clientId())) {
+                        Connect connect = Connect.of(client.clientId(), true, 0);
+                        if (c.username() != null) connect = connect.withCredentials(c.username(), c.password());
+                        t.send(connect);
+                        if (t.await(ConnAck.class, timeout) != null) t.send(new Disconnect());
+                    } catch (IOException | InterruptedException e) {
+                        // the server keeps a stale session at worst
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        for (Thread t : threads) t.join(timeout.multipliedBy(2));
     }
 
     List<LoadClient> subscribers() {

@@ -10,7 +10,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+
+import mqttconf.broker.net.EventLoop;
+import mqttconf.broker.net.Listener;
+import mqttconf.broker.net.NetLimits;
+import mqttconf.broker.observe.BrokerEvents;
+import mqttconf.broker.observe.ClientRecord;
+import mqttconf.broker.observe.ClientRecords;
+import mqttconf.broker.observe.ExerciseTopics;
 import mqttconf.spec.Coverage;
+import mqttconf.tls.TlsContexts;
 
 /**
  * An MQTT 3.1.1 broker running in this process:
@@ -27,7 +37,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final Coverage coverage;
     private final ClientRecords clients;
-    private final EventLoop loop;
+    private final EventLoop<Client> loop;
     private volatile Supplier<String> reportHook;
     private final Thread thread;
     private final int port;
@@ -36,7 +46,7 @@ public final class Broker implements AutoCloseable {
 
     private static final int NO_PORT = -1;
 
-    private Broker(BrokerConfig config, Coverage coverage, ClientRecords clients, EventLoop loop, int port,
+    private Broker(BrokerConfig config, Coverage coverage, ClientRecords clients, EventLoop<Client> loop, int port,
                    int firstPort) {
         this.config = config;
         this.coverage = coverage;
@@ -80,25 +90,27 @@ public final class Broker implements AutoCloseable {
             throws IOException {
         if (wanted.isEmpty()) throw new IllegalArgumentException("no listener");
         List<Listener> listeners = new ArrayList<>();
-        EventLoop loop;
+        EventLoop<Client> loop;
         try {
-            for (ListenerConfig l : wanted) listeners.add(Listener.open(l, coverage));
-            loop = new EventLoop(listeners, config, log);
+            for (ListenerConfig l : wanted) listeners.add(Listener.open(endpoint(l), config.backlog(), coverage));
+            loop = new EventLoop<>(listeners, new NetLimits(config.maxPacketSize(), config.maxOutputBytes(),
+                    config.connectTimeout(), config.packetTimeout(), config.maxConnections(), config.verbose()), log);
         } catch (IOException | RuntimeException e) {
             listeners.forEach(Listener::close);
             throw e;
         }
         TopicTree topics = new TopicTree(coverage);
-        SessionStore sessions = new SessionStore(topics, coverage);
-        Delivery delivery = new Delivery(config, coverage, topics, new RetainedStore(coverage), loop, log);
+        RetainedStore retained = new RetainedStore(coverage);
+        SessionStore sessions = new SessionStore(topics, retained, coverage);
         ClientRecords clients = new ClientRecords();
-        Listener plain = listeners.stream().filter(l -> l.config.scheme().equals("tcp")).findFirst().orElse(null);
+        Listener plain = listeners.stream().filter(l -> l.scheme().equals("tcp")).findFirst().orElse(null);
         Broker b = new Broker(config, coverage, clients, loop, plain == null ? NO_PORT : plain.port(),
                 listeners.get(0).port());
+        BrokerEvents events = new ExerciseTopics(() -> b.reportHook.get());
+        Delivery delivery = new Delivery(config, coverage, topics, retained, loop, events, log);
         b.stats = () -> new BrokerStats(loop.openConnections(), sessions.size(), sessions.queuedMessages(),
-                loop.limit.refused(), delivery.queueLimit.dropped());
-        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients,
-                () -> b.reportHook.get()));
+                loop.refused(), delivery.queueLimit.dropped());
+        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients, events));
         log.info("MQTT 3.1.1 mqttconf Test Broker");
         log.info("Optional behaviour, publish on pubrel: " + word(config.publishOnPubrel()));
         log.info("Optional behaviour, single publish on overlapping topics: " + word(config.overlappingSingle()));
@@ -110,18 +122,48 @@ public final class Broker implements AutoCloseable {
         } else {
             log.info("Listening on " + String.join(", ", binds));
         }
-        log.info(GuardOptions.describe(config));
-        for (Listener l : listeners) {
+        log.info(guards(config));
+        for (int i = 0; i < listeners.size(); i++) {
+            Listener l = listeners.get(i);
+            ListenerConfig lc = wanted.get(i);
             // Scripts read the plain port from this exact line.
             if (l == plain) {
                 log.info("Starting the MQTT server on port " + l.port());
             } else {
-                log.info("Starting the " + l.config.describe() + " server on " + l.config.bind() + " port " + l.port()
-                        + l.config.clientCertificates());
+                log.info("Starting the " + lc.describe() + " server on " + lc.bind() + " port " + l.port()
+                        + lc.clientCertificates());
             }
         }
         b.thread.start();
         return b;
+    }
+
+    /**
+     * What the net side needs to listen where {@code l} says; reads the certificate files (a
+     * {@link mqttconf.tls.PemException} says what is wrong with them).
+     */
+    private static Listener.Endpoint endpoint(ListenerConfig l) throws IOException {
+        ListenerConfig.Tls t = l.tls();
+        SSLContext ssl = t == null ? null : TlsContexts.server(t.certfile(), t.keyfile(), t.cafile());
+        Listener.ClientCertificates asked = t == null || t.cafile() == null ? Listener.ClientCertificates.NONE
+                : t.requireCertificate() ? Listener.ClientCertificates.REQUIRED : Listener.ClientCertificates.OPTIONAL;
+        return new Listener.Endpoint(l.scheme(), l.port(), l.bind(), l.websockets(), ssl, asked);
+    }
+
+    /** The startup line saying who gets in and the limits. */
+    private static String guards(BrokerConfig c) {
+        Access a = c.access();
+        String who = (a.allowAnonymous() ? "anonymous clients allowed" : "anonymous clients refused")
+                + (a.passwords() == null ? ", no password file" : ", password file with " + a.passwords().users().size() + " users");
+        return "Access: " + who + "; limits: " + limit(c.maxConnections()) + " connections, CONNECT within "
+                + c.connectTimeout().toMillis() + " ms, each packet whole within " + c.packetTimeout().toMillis()
+                + " ms of its first byte, packets up to " + c.maxPacketSize() + " bytes, "
+                + c.maxOutputBytes() + " bytes unread output, " + limit(c.maxQueuedMessages()) + " queued messages per offline session, "
+                + c.backlog() + " connections waiting to be accepted per listener";
+    }
+
+    private static String limit(int n) {
+        return n == Integer.MAX_VALUE ? "unlimited" : String.valueOf(n);
     }
 
     private static String word(boolean b) {
@@ -143,7 +185,7 @@ public final class Broker implements AutoCloseable {
     /** The port of the first listener speaking {@code scheme} (tcp, tls, ws, wss); -1 when there is none. */
     public int port(String scheme) {
         for (Listener l : loop.listeners()) {
-            if (l.config.scheme().equals(scheme)) return l.port();
+            if (l.scheme().equals(scheme)) return l.port();
         }
         return -1;
     }

@@ -26,17 +26,20 @@ import java.util.function.Consumer;
  * @param maxQueuedMessages  messages an offline persistent session may hold; beyond it messages are dropped, QoS 0 first
  * @param access             who may connect: anonymous clients, and the password file for user names
  * @param packetTimeout      time a packet has to arrive whole once its first byte came, whatever the keep alive
+ * @param backlog            connections the operating system queues for each listener before the broker accepts
+ *                           them; a burst beyond it is dropped or retried by the client's TCP stack
  */
 public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boolean overlappingSingle,
                            boolean dropQos0, boolean zeroLengthClientIds, int maxPacketSize, int maxOutputBytes,
                            Duration connectTimeout, boolean verbose, boolean strict, Duration ackTimeout,
                            Duration disconnectGrace, int maxConnections, int maxQueuedMessages, Access access,
-                           Duration packetTimeout) {
+                           Duration packetTimeout, int backlog) {
     public static final int DEFAULT_PORT = 1883;
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
+    public static final int DEFAULT_BACKLOG = 4096;
 
     public BrokerConfig {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " out of range");
@@ -54,6 +57,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         if (access == null) throw new IllegalArgumentException("no access rule");
         if (packetTimeout.isNegative() || packetTimeout.isZero())
             throw new IllegalArgumentException("packet timeout must be positive");
+        if (backlog < 1) throw new IllegalArgumentException("backlog " + backlog + " below 1");
     }
 
     /** Paho's defaults on port 1883, loopback only. */
@@ -61,7 +65,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         return new BrokerConfig(DEFAULT_PORT, DEFAULT_BIND, true, true, true, true, DEFAULT_MAX_PACKET_SIZE,
                 DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(10), false, false, Duration.ofSeconds(10),
                 Duration.ofSeconds(2), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_QUEUED_MESSAGES, Access.ANYONE,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), DEFAULT_BACKLOG);
     }
 
     /** Defaults on a free loopback port, as tests and in-process suites want. */
@@ -140,6 +144,10 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         return with(c -> c.packetTimeout = d);
     }
 
+    public BrokerConfig withBacklog(int n) {
+        return with(c -> c.backlog = n);
+    }
+
     /** This configuration with what {@code change} sets, checked again by the canonical constructor. */
     private BrokerConfig with(Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -166,6 +174,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         int maxQueuedMessages;
         Access access;
         Duration packetTimeout;
+        int backlog;
 
         Copy(BrokerConfig from) {
             port = from.port;
@@ -185,10 +194,11 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
             maxQueuedMessages = from.maxQueuedMessages;
             access = from.access;
             packetTimeout = from.packetTimeout;
+            backlog = from.backlog;
         }
 
         BrokerConfig build() {
-            return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+            return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout, backlog);
         }
     }
 }

@@ -4,8 +4,10 @@ import java.io.PrintStream;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
+import mqttconf.broker.net.NetLog;
+
 /** Log lines in the style of Paho's test broker: {@code INFO 20261125 061659 message}. Thread-safe. */
-public final class BrokerLog {
+public final class BrokerLog implements NetLog {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd HHmmss");
 
     private final PrintStream out;
@@ -24,10 +26,12 @@ public final class BrokerLog {
         return new BrokerLog(null);
     }
 
+    @Override
     public void info(String message) {
         line("INFO", message);
     }
 
+    @Override
     public void error(String message) {
         line("ERROR", message);
     }

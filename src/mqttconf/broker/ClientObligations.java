@@ -1,12 +1,14 @@
 package mqttconf.broker;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
-import mqttconf.codec.Packet;
+import mqttconf.broker.observe.Breach;
+import mqttconf.broker.observe.ClientRecord;
+import mqttconf.broker.observe.ClientRecords;
 import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.Packet.Publish;
+import mqttconf.codec.Packet;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
@@ -18,76 +20,50 @@ import mqttconf.spec.Statements;
  * {@link FlowObligations}. Runs on the event loop thread.
  */
 final class ClientObligations {
-    private static final Statement UTF8_WELL_FORMED = Statements.get("MQTT-1.5.3-1");
-    private static final Statement UTF8_NO_NULL = Statements.get("MQTT-1.5.3-2");
-    private static final Statement RESERVED_FLAGS = Statements.get("MQTT-2.2.2-1");
-    private static final Statement NON_ZERO_PACKET_ID = Statements.get("MQTT-2.3.1-1");
-    private static final Statement FIRST_PACKET_CONNECT = Statements.get("MQTT-3.1.0-1");
-    private static final Statement EMPTY_ID_NEEDS_CLEAN_SESSION = Statements.get("MQTT-3.1.3-7");
-    private static final Statement WILL_TOPIC_UTF8 = Statements.get("MQTT-3.1.3-10");
-    private static final Statement USER_NAME_UTF8 = Statements.get("MQTT-3.1.3-11");
-    private static final Statement DUP_ZERO_FOR_QOS0 = Statements.get("MQTT-3.3.1-2");
-    private static final Statement QOS0_SENDER = Statements.get("MQTT-4.3.1-1");
-    private static final Statement KEEP_ALIVE = Statements.get("MQTT-3.1.2-23");
-    private static final Statement CLOSE_AFTER_DISCONNECT = Statements.get("MQTT-3.14.4-1");
-    private static final Statement NOTHING_AFTER_DISCONNECT = Statements.get("MQTT-3.14.4-2");
-    private static final List<Statement> CONNECT_RULES = list("MQTT-3.1.2-9", "MQTT-3.1.2-11", "MQTT-3.1.2-13",
-            "MQTT-3.1.2-14", "MQTT-3.1.2-15", "MQTT-3.1.2-18", "MQTT-3.1.2-19", "MQTT-3.1.2-20", "MQTT-3.1.2-21",
-            "MQTT-3.1.2-22", "MQTT-3.1.3-3", "MQTT-3.1.3-4", "MQTT-3.1.3-7", "MQTT-3.1.0-1", "MQTT-1.5.3-1",
-            "MQTT-1.5.3-2", "MQTT-2.2.2-1");
-    private static final List<Statement> TOPIC_NAME_RULES = list("MQTT-3.3.2-1", "MQTT-3.3.2-2", "MQTT-4.7.1-1",
-            "MQTT-4.7.3-1", "MQTT-4.7.3-2", "MQTT-4.7.3-3");
-    private static final List<Statement> PUBLISH_RULES = list("MQTT-3.3.1-4", "MQTT-3.3.2-1", "MQTT-3.3.2-2",
-            "MQTT-4.7.1-1", "MQTT-4.7.3-1", "MQTT-4.7.3-2", "MQTT-4.7.3-3", "MQTT-1.5.3-1", "MQTT-1.5.3-2");
-    private static final List<Statement> FILTER_RULES = list("MQTT-2.2.2-1", "MQTT-2.3.1-1", "MQTT-4.7.1-2",
-            "MQTT-4.7.1-3", "MQTT-4.7.3-1", "MQTT-4.7.3-2", "MQTT-4.7.3-3", "MQTT-1.5.3-1", "MQTT-1.5.3-2");
-    private static final List<Statement> SUBSCRIBE_RULES = list("MQTT-3.8.1-1", "MQTT-3.8.3-1", "MQTT-3.8.3-3");
-    private static final List<Statement> UNSUBSCRIBE_RULES = list("MQTT-3.10.1-1", "MQTT-3.10.3-1", "MQTT-3.10.3-2");
-    private static final Statement PUBREL_FLAGS = Statements.get("MQTT-3.6.1-1");
-
     private final BrokerConfig config;
     private final Coverage coverage;
     private final BrokerLog log;
-    private final EventLoop loop;
     private final ClientRecords records;
 
-    ClientObligations(BrokerConfig config, Coverage coverage, BrokerLog log, EventLoop loop, ClientRecords records) {
+    ClientObligations(BrokerConfig config, Coverage coverage, BrokerLog log, ClientRecords records) {
         this.config = config;
         this.coverage = coverage;
         this.log = log;
-        this.loop = loop;
         this.records = records;
     }
 
-    private static List<Statement> list(String... ids) {
-        return Arrays.stream(ids).map(Statements::get).toList();
-    }
-
-    /** The obligation was checked on this client's traffic (met or not). */
-    void checked(Connection c, Statement s) {
-        coverage.exercised(s);
+    /**
+     * The obligation with this id was checked on this client's traffic, against a packet (or a silence) that could
+     * have broken it, met or not.
+     */
+    void checked(Client c, String id) {
+        Statement s = Statements.get(id);
+        coverage.checked(s);
         if (c.record != null) c.record.checked(s);
-    }
-
-    private void checked(Connection c, List<Statement> rules) {
-        for (Statement s : rules) checked(c, s);
     }
 
     /**
      * Records a breach. {@code packet} is the offending packet (null when it could not be decoded or the breach is
      * something missing); the bytes are taken from the connection while it handles a packet.
      */
-    void breach(Connection c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
-        if (broken != null && c.record != null) c.record.checked(broken);
+    void breach(Client c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
+        if (broken != null) {
+            coverage.checked(broken);
+            if (c.record != null) c.record.checked(broken);
+        }
         record(c, broken, packet, evidence, reason, closing);
     }
 
+    void breach(Client c, String id, Packet packet, String evidence, String reason, boolean closing) {
+        breach(c, Statements.get(id), packet, evidence, reason, closing);
+    }
+
     /** Records a breach of an obligation already counted as checked. */
-    private void record(Connection c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
+    private void record(Client c, Statement broken, Packet packet, String evidence, String reason, boolean closing) {
         if (broken != null) coverage.violated(broken);
         ClientRecord r = c.record != null ? c.record
                 : records.of("connection " + c.id + " from " + c.remote + " (before CONNECT)");
-        String hex = packet != null || evidence == null ? c.currentPacketHex() : "";
+        String hex = packet != null || evidence == null ? c.link.packetHex() : "";
         String shown = packet != null ? packet.toString() : evidence == null ? "(undecodable)" : evidence;
         r.breach(new Breach(r.clientId(), c.id, broken, Instant.now(), shown, hex, reason, closing));
         log.info("breach by " + c.name() + ": " + reason + (broken == null ? "" : " [" + broken + "]")
@@ -98,83 +74,136 @@ final class ClientObligations {
      * A client MUST that the server may tolerate: recorded, and the connection kept open unless --strict.
      * Returns false when the connection was closed for it.
      */
-    boolean tolerated(Connection c, Statement broken, Packet packet, String evidence, String reason) {
+    boolean tolerated(Client c, String id, Packet packet, String evidence, String reason) {
+        Statement broken = Statements.get(id);
         record(c, broken, packet, evidence, reason, config.strict());
         if (!config.strict()) return true;
-        loop.close(c, "breach of " + broken + " (--strict): " + reason);
+        c.link.close("breach of " + broken + " (--strict): " + reason);
         return false;
     }
 
-    /** An accepted CONNECT: the client id gets its record and the CONNECT rules count as checked. */
-    void connected(Connection c, Connect p) {
+    /**
+     * An accepted CONNECT: the client id gets its record, and the CONNECT rules this CONNECT could have broken
+     * count as checked (the decoder closed on those it did break).
+     */
+    void connected(Client c, Connect p) {
         c.record = records.of(c.clientId);
         c.record.connected();
-        checked(c, CONNECT_RULES);
+        checked(c, "MQTT-3.1.0-1");
+        checked(c, "MQTT-2.2.2-1");
+        checked(c, "MQTT-1.5.3-1");
+        checked(c, "MQTT-1.5.3-2");
+        checked(c, "MQTT-3.1.3-3");
+        checked(c, "MQTT-3.1.3-4");
+        if (p.clientId().isEmpty()) checked(c, "MQTT-3.1.3-7");
         if (p.will() != null) {
-            checked(c, WILL_TOPIC_UTF8);
-            checked(c, TOPIC_NAME_RULES);
+            checked(c, "MQTT-3.1.2-9");
+            checked(c, "MQTT-3.1.2-14");
+            checked(c, "MQTT-3.1.3-10");
+            topicName(c, p.will().topic());
+        } else {
+            checked(c, "MQTT-3.1.2-11");
+            checked(c, "MQTT-3.1.2-13");
+            checked(c, "MQTT-3.1.2-15");
         }
-        if (p.username() != null) checked(c, USER_NAME_UTF8);
+        if (p.username() != null) {
+            checked(c, "MQTT-3.1.2-19");
+            checked(c, "MQTT-3.1.3-11");
+        } else {
+            checked(c, "MQTT-3.1.2-18");
+            checked(c, "MQTT-3.1.2-22");
+        }
+        checked(c, p.password() != null ? "MQTT-3.1.2-21" : "MQTT-3.1.2-20");
+    }
+
+    /** A topic name the decoder accepted; a topic length field cannot exceed 65535 bytes [MQTT-4.7.3-3]. */
+    private void topicName(Client c, String topic) {
+        checked(c, "MQTT-4.7.1-1");
+        checked(c, "MQTT-4.7.3-1");
+        checked(c, "MQTT-4.7.3-2");
+    }
+
+    /** Topic filters the decoder accepted: the wildcard rules count where a wildcard was used. */
+    private void topicFilters(Client c, List<String> filters) {
+        checked(c, "MQTT-1.5.3-1");
+        checked(c, "MQTT-1.5.3-2");
+        checked(c, "MQTT-4.7.3-1");
+        checked(c, "MQTT-4.7.3-2");
+        if (filters.stream().anyMatch(f -> f.indexOf('#') >= 0)) checked(c, "MQTT-4.7.1-2");
+        if (filters.stream().anyMatch(f -> f.indexOf('+') >= 0)) checked(c, "MQTT-4.7.1-3");
     }
 
     /** A zero-length client id with clean session 0; the server refuses it (0x02). */
-    void emptyClientIdWithoutCleanSession(Connection c, Connect p) {
-        breach(c, EMPTY_ID_NEEDS_CLEAN_SESSION, p, null, "zero-length client id with clean session 0", true);
+    void emptyClientIdWithoutCleanSession(Client c, Connect p) {
+        breach(c, "MQTT-3.1.3-7", p, null, "zero-length client id with clean session 0", true);
     }
 
-    /** The rules a decoded packet met; false if the connection was closed for a breach. */
-    boolean decoded(Connection c, Packet p) {
+    /** The rules a decoded packet could have broken and met; false if the connection was closed for a breach. */
+    boolean decoded(Client c, Packet p) {
         switch (p) {
             case Publish m -> {
-                checked(c, PUBLISH_RULES);
+                checked(c, "MQTT-3.3.1-4");
+                checked(c, "MQTT-3.3.2-1");
+                checked(c, "MQTT-3.3.2-2");
+                checked(c, "MQTT-1.5.3-1");
+                checked(c, "MQTT-1.5.3-2");
+                topicName(c, m.topic());
                 if (m.qos() > 0) {
-                    checked(c, NON_ZERO_PACKET_ID);
+                    checked(c, "MQTT-2.3.1-1");
                     return true;
                 }
-                checked(c, DUP_ZERO_FOR_QOS0);
-                checked(c, QOS0_SENDER);
-                if (m.dup()) return tolerated(c, DUP_ZERO_FOR_QOS0, m, null, "QoS 0 PUBLISH with DUP=1");
+                checked(c, "MQTT-3.3.1-2");
+                checked(c, "MQTT-4.3.1-1");
+                if (m.dup()) return tolerated(c, "MQTT-3.3.1-2", m, null, "QoS 0 PUBLISH with DUP=1");
             }
             case Packet.Subscribe x -> {
-                checked(c, FILTER_RULES);
-                checked(c, SUBSCRIBE_RULES);
+                checked(c, "MQTT-2.2.2-1");
+                checked(c, "MQTT-3.8.1-1");
+                checked(c, "MQTT-2.3.1-1");
+                checked(c, "MQTT-3.8.3-1");
+                checked(c, "MQTT-3.8.3-3");
+                topicFilters(c, x.subscriptions().stream().map(Packet.Subscription::filter).toList());
             }
             case Packet.Unsubscribe x -> {
-                checked(c, FILTER_RULES);
-                checked(c, UNSUBSCRIBE_RULES);
+                checked(c, "MQTT-2.2.2-1");
+                checked(c, "MQTT-3.10.1-1");
+                checked(c, "MQTT-2.3.1-1");
+                checked(c, "MQTT-3.10.3-1");
+                checked(c, "MQTT-3.10.3-2");
+                topicFilters(c, x.filters());
             }
             case Packet.PubRel x -> {
-                checked(c, PUBREL_FLAGS);
-                checked(c, RESERVED_FLAGS);
+                checked(c, "MQTT-3.6.1-1");
+                checked(c, "MQTT-2.2.2-1");
             }
-            default -> checked(c, RESERVED_FLAGS);
+            default -> checked(c, "MQTT-2.2.2-1");
         }
         return true;
     }
 
     /** The first packet was not CONNECT. */
-    void firstPacketNotConnect(Connection c, Packet p) {
-        breach(c, FIRST_PACKET_CONNECT, p, null, "first packet is " + p.type() + ", not CONNECT", true);
+    void firstPacketNotConnect(Client c, Packet p) {
+        breach(c, "MQTT-3.1.0-1", p, null, "first packet is " + p.type() + ", not CONNECT", true);
     }
 
     /** Bytes after DISCONNECT on the same connection [MQTT-3.14.4-2]; the connection is over, so it closes. */
-    void afterDisconnect(Connection c, Packet p) {
-        breach(c, NOTHING_AFTER_DISCONNECT, p, null, p.type() + " sent after DISCONNECT on the same connection", true);
+    void afterDisconnect(Client c, Packet p) {
+        breach(c, "MQTT-3.14.4-2", p, null, p.type() + " sent after DISCONNECT on the same connection", true);
     }
 
-    void malformedAfterDisconnect(Connection c, String why) {
-        breach(c, NOTHING_AFTER_DISCONNECT, null, null, "bytes sent after DISCONNECT on the same connection: " + why, true);
+    void malformedAfterDisconnect(Client c, String why) {
+        breach(c, "MQTT-3.14.4-2", null, null, "bytes sent after DISCONNECT on the same connection: " + why, true);
     }
 
     /** The client closed its socket after DISCONNECT, as it must. */
-    void closedAfterDisconnect(Connection c) {
-        checked(c, CLOSE_AFTER_DISCONNECT);
-        checked(c, NOTHING_AFTER_DISCONNECT);
+    void closedAfterDisconnect(Client c) {
+        checked(c, "MQTT-3.14.4-1");
+        checked(c, "MQTT-3.14.4-2");
     }
 
     /** The grace period after DISCONNECT passed with the socket still open [MQTT-3.14.4-1]. */
-    void notClosedAfterDisconnect(Connection c) {
-        breach(c, CLOSE_AFTER_DISCONNECT, null, "(socket still open)", "socket still open "
+    void notClosedAfterDisconnect(Client c) {
+        breach(c, "MQTT-3.14.4-1", null, "(socket still open)", "socket still open "
                 + config.disconnectGrace().toMillis() + " ms after DISCONNECT; the client must close it", true);
     }
 
@@ -187,18 +216,23 @@ final class ClientObligations {
      * Records a silence longer than keep alive plus tolerance [MQTT-3.1.2-23], once per silence; false if the
      * connection was closed for it.
      */
-    boolean checkSilence(Connection c, long now) {
-        if (c.keepAliveSeconds == 0 || c.silenceRecorded || c.state != Connection.State.CONNECTED) return true;
-        long silent = now - c.lastReceived;
+    boolean checkSilence(Client c, long now) {
+        if (c.keepAliveSeconds == 0 || c.silenceRecorded() || c.state != Client.State.CONNECTED) return true;
+        long silent = now - c.link.lastReceived();
         if (silent <= c.keepAliveSeconds * 1_000_000_000L + keepAliveToleranceNanos(c.keepAliveSeconds)) return true;
-        c.silenceRecorded = true;
-        return tolerated(c, KEEP_ALIVE, null, "(no packet)", "no packet for " + silent / 1_000_000 + " ms with keep alive "
+        c.recordSilence();
+        checked(c, "MQTT-3.1.2-23");
+        return tolerated(c, "MQTT-3.1.2-23", null, "(no packet)", "no packet for " + silent / 1_000_000 + " ms with keep alive "
                 + c.keepAliveSeconds + " s (tolerance " + keepAliveToleranceNanos(c.keepAliveSeconds) / 1_000_000
                 + " ms); the client must send PINGREQ when it has nothing else to send");
     }
 
-    /** Counts keep alive as checked for a connection that ends without having been silent too long. */
-    void keepAliveKept(Connection c) {
-        if (c.keepAliveSeconds > 0 && !c.silenceRecorded && c.record != null) checked(c, KEEP_ALIVE);
+    /**
+     * Counts keep alive as checked for a connection that ends without having been silent too long, if it lasted
+     * longer than its keep alive: a shorter one could not have broken it.
+     */
+    void keepAliveKept(Client c) {
+        if (c.keepAliveSeconds == 0 || c.silenceRecorded() || c.record == null) return;
+        if (System.nanoTime() - c.connectedAt > c.keepAliveSeconds * 1_000_000_000L) checked(c, "MQTT-3.1.2-23");
     }
 }

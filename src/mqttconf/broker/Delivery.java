@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import mqttconf.broker.net.Timers;
+import mqttconf.broker.observe.BrokerEvents;
 import mqttconf.codec.Packet.PubRel;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.spec.Coverage;
@@ -16,58 +18,39 @@ import mqttconf.spec.Statements;
  * output bound, and the outgoing side of the QoS 1 and 2 flows.
  */
 final class Delivery {
-    private static final Statement STORE_FOR_OFFLINE = Statements.get("MQTT-3.1.2-5");
-    private static final Statement DUP_ON_REDELIVERY = Statements.get("MQTT-3.3.1-1");
-    private static final Statement DUP_ZERO_FOR_QOS0 = Statements.get("MQTT-3.3.1-2");
-    private static final Statement DUP_NOT_PROPAGATED = Statements.get("MQTT-3.3.1-3");
-    private static final Statement RETAINED_ON_SUBSCRIBE = Statements.get("MQTT-3.3.1-6");
-    private static final Statement RETAIN_SET_FOR_NEW_SUBSCRIPTION = Statements.get("MQTT-3.3.1-8");
-    private static final Statement RETAIN_CLEARED_FOR_ESTABLISHED = Statements.get("MQTT-3.3.1-9");
-    private static final Statement RETAIN_ZERO_NOT_STORED = Statements.get("MQTT-3.3.1-12");
-    private static final Statement TOPIC_MATCHES_FILTER = Statements.get("MQTT-3.3.2-3");
-    private static final Statement MAX_QOS_OF_OVERLAPS = Statements.get("MQTT-3.3.5-1");
-    private static final Statement QOS_IS_MINIMUM = Statements.get("MQTT-3.8.4-6");
-    private static final Statement UNUSED_PACKET_ID = Statements.get("MQTT-2.3.1-4");
-    private static final Statement NO_PACKET_ID_FOR_QOS0 = Statements.get("MQTT-2.3.1-5");
-    private static final Statement QOS0_SENDER = Statements.get("MQTT-4.3.1-1");
-    private static final Statement QOS1_SENDER = Statements.get("MQTT-4.3.2-1");
-    private static final Statement QOS2_SENDER = Statements.get("MQTT-4.3.3-1");
-    private static final Statement RESEND_ON_RECONNECT = Statements.get("MQTT-4.4.0-1");
-    private static final Statement ADD_TO_MATCHING_SESSIONS = Statements.get("MQTT-4.5.0-1");
-    private static final Statement ORDERED_TOPIC = Statements.get("MQTT-4.6.0-5");
-    private static final Statement ORDERED_DELIVERY = Statements.get("MQTT-4.6.0-6");
 
     private final BrokerConfig config;
     private final Coverage coverage;
     private final TopicTree topics;
     private final RetainedStore retained;
-    private final EventLoop loop;
+    private final Timers timers;
+    private final BrokerEvents events;
     final QueueLimit queueLimit;
 
-    Delivery(BrokerConfig config, Coverage coverage, TopicTree topics, RetainedStore retained, EventLoop loop,
-             BrokerLog log) {
+    Delivery(BrokerConfig config, Coverage coverage, TopicTree topics, RetainedStore retained, Timers timers,
+             BrokerEvents events, BrokerLog log) {
+        this.events = events;
         this.queueLimit = new QueueLimit(config.maxQueuedMessages(), log);
         this.config = config;
         this.coverage = coverage;
         this.topics = topics;
         this.retained = retained;
-        this.loop = loop;
+        this.timers = timers;
     }
 
     /** A message the broker has taken ownership of (from a client's PUBLISH or a will). */
     void publish(Publish message) {
         if (message.retain()) retained.store(message);
-        else coverage.exercised(RETAIN_ZERO_NOT_STORED);
+        else coverage.exercised("MQTT-3.3.1-12");
         List<TopicTree.Match> matches = topics.match(message.topic());
         if (matches.isEmpty()) return;
-        coverage.exercised(ADD_TO_MATCHING_SESSIONS);
-        coverage.exercised(ORDERED_TOPIC);
+        coverage.exercised("MQTT-4.5.0-1");
         if (config.overlappingSingle()) {
             Map<Session, Integer> maxQos = new LinkedHashMap<>();
             for (TopicTree.Match m : matches) {
                 Integer before = maxQos.put(m.session(), m.qos());
                 if (before != null) {
-                    coverage.exercised(MAX_QOS_OF_OVERLAPS);
+                    coverage.exercised("MQTT-3.3.5-1");
                     maxQos.put(m.session(), Math.max(before, m.qos()));
                 }
             }
@@ -78,23 +61,25 @@ final class Delivery {
     }
 
     private void forward(Session s, Publish message, int granted) {
-        coverage.exercised(TOPIC_MATCHES_FILTER);
-        coverage.exercised(QOS_IS_MINIMUM);
-        coverage.exercised(DUP_NOT_PROPAGATED);
-        coverage.exercised(RETAIN_CLEARED_FOR_ESTABLISHED);
+        coverage.exercised("MQTT-3.3.2-3");
+        if (message.qos() != granted) coverage.exercised("MQTT-3.8.4-6");
+        if (message.dup()) coverage.exercised("MQTT-3.3.1-3");
+        if (message.retain()) coverage.exercised("MQTT-3.3.1-9");
         int qos = Math.min(message.qos(), granted);
         enqueue(s, new Publish(message.topic(), message.payload(), qos, false, false, 0));
     }
 
     /** Sends the retained messages matching a new subscription, with RETAIN set. */
     void retainedFor(Session s, String filter, int granted) {
-        for (Publish r : retained.matching(filter)) sendRetained(s, r, granted);
+        for (Publish r : retained.matching(filter)) {
+            coverage.exercised("MQTT-3.3.1-6");
+            coverage.exercised("MQTT-3.3.1-8");
+            sendRetained(s, r, granted);
+        }
     }
 
     /** Sends {@code r} as a retained message to a new subscription granted {@code granted}. */
     void sendRetained(Session s, Publish r, int granted) {
-        coverage.exercised(RETAINED_ON_SUBSCRIBE);
-        coverage.exercised(RETAIN_SET_FOR_NEW_SUBSCRIPTION);
         enqueue(s, new Publish(r.topic(), r.payload(), Math.min(r.qos(), granted), true, false, 0));
     }
 
@@ -107,13 +92,13 @@ final class Delivery {
         if (s.connection == null) {
             if (message.qos() == 0 && config.dropQos0()) return;
             if (!queueLimit.admit(s, message)) return;
-            if (message.qos() > 0) coverage.exercised(STORE_FOR_OFFLINE);
+            if (message.qos() > 0) coverage.exercised("MQTT-3.1.2-5");
         }
         s.enqueue(message);
         pump(s);
-        Connection c = s.connection;
+        Client c = s.connection;
         if (c != null && s.queuedBytes() > config.maxOutputBytes()) {
-            loop.closeSoon(c, "too slow: " + s.queuedBytes() + " bytes of messages wait while it does not read");
+            timers.execute(() -> c.link.close("too slow: " + s.queuedBytes() + " bytes of messages wait while it does not read"));
         }
     }
 
@@ -122,8 +107,8 @@ final class Delivery {
      * free. Called whenever messages arrive, a flow completes or output drains.
      */
     void pump(Session s) {
-        Connection c = s.connection;
-        if (c == null || c.state != Connection.State.CONNECTED) return;
+        Client c = s.connection;
+        if (c == null || c.state != Client.State.CONNECTED) return;
         while (!s.queue.isEmpty() && c.pendingOutput() < config.maxOutputBytes() / 2) {
             Publish m = s.queue.peek();
             if (m.qos() > 0) {
@@ -132,18 +117,23 @@ final class Delivery {
                 m = m.withQos(m.qos(), id);
                 s.inflight.put(id, new Session.Outgoing(m, false, System.nanoTime(), c.id));
                 if (s.cleanSession) s.idsSent.set(id);
-                coverage.exercised(UNUSED_PACKET_ID);
-                coverage.exercised(m.qos() == 1 ? QOS1_SENDER : QOS2_SENDER);
+                coverage.exercised("MQTT-2.3.1-4");
+                coverage.exercised("MQTT-2.3.1-1");
+                coverage.exercised(m.qos() == 1 ? "MQTT-4.3.2-1" : "MQTT-4.3.3-1");
             } else {
-                coverage.exercised(QOS0_SENDER);
-                coverage.exercised(DUP_ZERO_FOR_QOS0);
-                coverage.exercised(NO_PACKET_ID_FOR_QOS0);
+                coverage.exercised("MQTT-4.3.1-1");
+                coverage.exercised("MQTT-3.3.1-2");
+                coverage.exercised("MQTT-2.3.1-5");
             }
             s.dequeue();
-            coverage.exercised(ORDERED_DELIVERY);
+            // Order is decided where a message is sent while another waits behind it.
+            if (!s.queue.isEmpty()) {
+                coverage.exercised("MQTT-4.6.0-5");
+                coverage.exercised("MQTT-4.6.0-6");
+            }
             c.send(m);
-            if (m.qos() > 0 && !s.cleanSession && Exercises.under(m.topic(), Exercises.REDELIVER)) {
-                loop.closeAfterOutput(c);
+            if (m.qos() > 0 && !s.cleanSession && events.cutAfterDelivery(m)) {
+                c.closeAfterOutput();
                 return;
             }
         }
@@ -152,15 +142,15 @@ final class Delivery {
     /** On reconnect to a stored session: unacknowledged PUBLISH again with DUP set, PUBREL for released flows. */
     void resend(Session s) {
         queueLimit.resumed(s);
-        Connection c = s.connection;
+        Client c = s.connection;
         long now = System.nanoTime();
         s.inflight.replaceAll((id, o) -> new Session.Outgoing(o.publish(), o.released(), now, c.id));
         for (Session.Outgoing o : s.inflight.values()) {
-            coverage.exercised(RESEND_ON_RECONNECT);
+            coverage.exercised("MQTT-4.4.0-1");
             if (o.released()) {
-                c.send(new PubRel(o.publish().packetId()));
+                sendPubRel(c, o.publish().packetId());
             } else {
-                coverage.exercised(DUP_ON_REDELIVERY);
+                coverage.exercised("MQTT-3.3.1-1");
                 c.send(o.publish().withDup(true));
             }
         }
@@ -182,10 +172,17 @@ final class Delivery {
     boolean pubRec(Session s, int packetId, boolean sendPubrel) {
         Session.Outgoing o = s.inflight.get(packetId);
         if (o == null || o.publish().qos() != 2) return false;
-        Connection c = s.connection;
+        Client c = s.connection;
         if (!o.released()) s.inflight.put(packetId, new Session.Outgoing(o.publish(), true, System.nanoTime(), c.id));
-        if (sendPubrel) c.send(new PubRel(packetId));
+        if (sendPubrel) sendPubRel(c, packetId);
         return true;
+    }
+
+    /** PUBREL goes out with its reserved flags 0010, as the encoder writes it. */
+    private void sendPubRel(Client c, int packetId) {
+        coverage.exercised("MQTT-3.6.1-1");
+        coverage.exercised("MQTT-2.2.2-1");
+        c.send(new PubRel(packetId));
     }
 
     /** PUBCOMP: the QoS 2 flow ends. False if no released QoS 2 flow had this id. */

@@ -13,10 +13,6 @@ import mqttconf.spec.Statements;
 
 /** The last retained message of each topic. Not session state: it outlives every session [MQTT-3.1.2-7]. */
 final class RetainedStore {
-    private static final Statement STORE_RETAINED = Statements.get("MQTT-3.3.1-5");
-    private static final Statement QOS0_REPLACES_RETAINED = Statements.get("MQTT-3.3.1-7");
-    private static final Statement EMPTY_REMOVES_RETAINED = Statements.get("MQTT-3.3.1-10");
-    private static final Statement EMPTY_NOT_STORED = Statements.get("MQTT-3.3.1-11");
 
     private final Map<String, Publish> byTopic = new LinkedHashMap<>();
     private final Coverage coverage;
@@ -28,14 +24,14 @@ final class RetainedStore {
     /** Stores, replaces or (for an empty payload) removes the retained message of the message's topic. */
     void store(Publish message) {
         if (message.payload().length == 0) {
-            byTopic.remove(message.topic());
-            coverage.exercised(EMPTY_REMOVES_RETAINED);
-            coverage.exercised(EMPTY_NOT_STORED);
+            if (byTopic.remove(message.topic()) != null) coverage.exercised("MQTT-3.3.1-10");
+            coverage.exercised("MQTT-3.3.1-11");
             return;
         }
-        if (message.qos() == 0) coverage.exercised(QOS0_REPLACES_RETAINED);
-        byTopic.put(message.topic(), new Publish(message.topic(), message.payload(), message.qos(), true, false, 0));
-        coverage.exercised(STORE_RETAINED);
+        Publish before = byTopic.put(message.topic(),
+                new Publish(message.topic(), message.payload(), message.qos(), true, false, 0));
+        coverage.exercised("MQTT-3.3.1-5");
+        if (message.qos() == 0 && before != null) coverage.exercised("MQTT-3.3.1-7");
     }
 
     /** The retained messages whose topic {@code filter} matches, in the order they were first stored. */

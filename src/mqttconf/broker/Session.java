@@ -48,7 +48,7 @@ final class Session {
     final BitSet idsSent = new BitSet();
     final BitSet idsReceived = new BitSet();
     /** The connection this session is attached to, or null while the client is away. */
-    Connection connection;
+    Client connection;
 
     /** Messages dropped since the client went offline because the queue was full ({@link QueueLimit}). */
     long droppedQos0;

@@ -10,6 +10,11 @@ public final class Exit {
     public static final int USAGE = 2;
     /** A bug in mqttconf itself. */
     public static final int INTERNAL = 3;
+    /**
+     * Stopped by SIGINT (Ctrl-C) after printing and writing what ran, as shells report it (128 + 2); the JVM
+     * itself exits with 130 on SIGINT and 143 on SIGTERM once the mode's shutdown hook is done.
+     */
+    public static final int INTERRUPTED = 130;
 
     private Exit() {
     }

@@ -10,6 +10,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import mqttconf.util.Reasons;
+
 /**
  * How a test client reaches a server: plain TCP, TLS, or WebSocket over either. Every step is bounded by the
  * timeout given. The socket returned carries the MQTT byte stream, ready for {@link TestClient#over}.
@@ -75,7 +77,7 @@ public interface Dialer {
                 return s;
             } catch (IOException e) {
                 tcp.close();
-                throw new IOException("TLS handshake with " + host + ":" + port + " failed: " + e.getMessage(), e);
+                throw new IOException("TLS handshake with " + host + ":" + port + " failed: " + Reasons.of(e), e);
             }
         }
 

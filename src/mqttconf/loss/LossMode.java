@@ -6,11 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
+import mqttconf.cli.OutputFile;
+import mqttconf.util.Reasons;
 import mqttconf.cli.UsageException;
 
 /** {@code mqttconf loss host:port}: publishers and subscribers with persistent sessions through a cutting proxy. */
@@ -32,7 +36,7 @@ public final class LossMode implements Mode {
                 usage: mqttconf loss [OPTIONS] HOST:PORT
 
                 Runs publishers and subscribers with persistent sessions (CleanSession 0, client ids
-                mqttconf-loss-*) through a proxy on 127.0.0.1 that cuts their connections at random
+                mqloss<run token>-*, new each run) through a proxy on 127.0.0.1 that cuts their connections at random
                 moments, mid-packet included. Clients reconnect, re-send unacknowledged PUBLISH (DUP=1)
                 and PUBREL with their packet ids, and acknowledge the server's redeliveries. At the end
                 each subscriber must hold every message its publishers completed: QoS 1 without loss
@@ -50,35 +54,80 @@ public final class LossMode implements Mode {
                   --seed N             seed of the cut schedule (default random; printed for re-runs)
                   --json FILE          also write the results as JSON
 
-                Exit 0 when perfect, 1 when a message was lost, duplicated at QoS 2, reordered or left
-                unacknowledged, 2 on usage or connection errors.
+                It prints the seed and the whole command to repeat the run first, a progress line
+                every second, and at the end removes the sessions it created (also when stopped with
+                Ctrl-C, which prints the results so far and writes --json, marked interrupted).
+
+                exit: 0 perfect; 1 a message was lost, duplicated at QoS 2, reordered or left
+                      unacknowledged; 2 usage or connection error; 130/143 stopped by SIGINT/SIGTERM
                 """;
     }
 
     /** The run's settings, checked. */
     record Settings(String host, int port, int publishers, int subscribers, List<Integer> levels, int messages,
-                    int rate, int seconds, int drainSeconds, int cutIntervalMs, long seed, Path json) { }
+                    int rate, int seconds, int drainSeconds, int cutIntervalMs, long seed, Path json, String runId) {
+        /** The whole command that repeats this run: every option spelled out, the seed included. */
+        String rerun() {
+            String target = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+            return "mqttconf loss --publishers " + publishers + " --subscribers " + subscribers + " --qos "
+                    + (levels.size() == 2 ? "both" : levels.get(0)) + " --messages " + messages + " --rate " + rate
+                    + " --seconds " + seconds + " --drain-seconds " + drainSeconds + " --cut-interval-ms "
+                    + cutIntervalMs + " --seed " + seed + (json == null ? "" : " --json " + json) + " " + target;
+        }
+    }
+
+    /** How long Ctrl-C waits for the results and the session clean-up before the JVM goes. */
+    private static final long STOP_SECONDS = 20;
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
         Settings s = parse(args);
+        if (s.json() != null) OutputFile.checkWritable(s.json());
+        LossRun run = new LossRun(s);
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            run.interrupt();
+            try {
+                reported.await(STOP_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mqttconf-loss-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            LossRun.Result r = new LossRun(s).execute();
+            return run(run, s, out, err);
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waited for the results above
+            }
+        }
+    }
+
+    /** Runs and reports; {@link LossRun#interrupt} ends it early with the results so far, marked interrupted. */
+    static int run(LossRun run, Settings s, PrintStream out, PrintStream err) {
+        out.println("loss " + s.host() + ":" + s.port() + ": seed " + s.seed() + ", run " + s.runId());
+        out.println("re-run: " + s.rerun());
+        try {
+            LossRun.Result r = run.execute(out);
             out.print(LossReport.text(s, r));
             if (s.json() != null) {
                 Files.writeString(s.json(), LossReport.json(s, r), StandardCharsets.UTF_8);
             }
+            if (r.interrupted()) return Exit.INTERRUPTED;
             return r.perfect() ? Exit.OK : Exit.FAILURES;
         } catch (LossRun.SetupException e) {
             err.println("mqttconf loss: " + e.getMessage());
             return Exit.USAGE;
         } catch (IOException e) {
-            err.println("mqttconf loss: cannot write " + s.json() + ": " + e.getClass().getSimpleName());
+            err.println("mqttconf loss: cannot write " + s.json() + ": " + Reasons.of(e));
             return Exit.USAGE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("mqttconf loss: interrupted");
-            return Exit.USAGE;
+            return Exit.INTERRUPTED;
         }
     }
 
@@ -116,6 +165,7 @@ public final class LossMode implements Mode {
         return new Settings(host, port, a.intValue("publishers", 2, 1, 100), a.intValue("subscribers", 2, 1, 100),
                 levels, a.intValue("messages", 1000, 1, 1_000_000), a.intValue("rate", 200, 0, 1_000_000),
                 a.intValue("seconds", 30, 1, 3600), a.intValue("drain-seconds", 10, 1, 600),
-                a.intValue("cut-interval-ms", 200, 1, 3_600_000), seed, a.value("json").map(Path::of).orElse(null));
+                a.intValue("cut-interval-ms", 200, 1, 3_600_000), seed, a.value("json").map(Path::of).orElse(null),
+                Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000)));
     }
 }

@@ -14,6 +14,7 @@ final class LossReport {
         out.append(String.format("loss: %s:%d, %d publisher(s) per QoS level, %d subscriber(s), seed %d, "
                         + "mean %d ms between cuts%n", s.host(), s.port(), s.publishers(), s.subscribers(), s.seed(),
                 s.cutIntervalMs()));
+        if (r.interrupted()) out.append("interrupted: publishing stopped early; flows still open are not counted as lost\n");
         out.append(String.format("publishing %.1f s, draining %.1f s%s%n", seconds(r.publishing()),
                 seconds(r.draining()), r.drained() ? "" : " (drain timeout: not every flow finished)"));
         out.append(String.format("cuts: %d (%d mid-packet), proxy connections %d, reconnects %d%n", r.cuts(),
@@ -39,10 +40,10 @@ final class LossReport {
         for (String f : r.failures()) {
             out.append("client stopped: ").append(f).append('\n');
         }
-        out.append("result: ").append(r.perfect()
+        out.append("result: ").append(r.interrupted() ? "interrupted (the counts cover what ran)" : r.perfect()
                 ? "perfect (QoS 1 nothing lost, QoS 2 exactly once, order kept per publisher)"
                 : "FAIL").append('\n');
-        out.append("re-run with: mqttconf loss --seed ").append(s.seed()).append(" ...\n");
+        out.append("re-run: ").append(s.rerun()).append('\n');
         return out.toString();
     }
 
@@ -51,6 +52,7 @@ final class LossReport {
         out.append("\"target\":");
         Json.quote(out, s.host() + ":" + s.port());
         out.append(",\"seed\":").append(s.seed())
+                .append(",\"interrupted\":").append(r.interrupted())
                 .append(",\"publishers\":").append(s.publishers())
                 .append(",\"subscribers\":").append(s.subscribers())
                 .append(",\"cutIntervalMs\":").append(s.cutIntervalMs())

@@ -6,12 +6,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
 
-import mqttconf.broker.Breach;
-import mqttconf.broker.ClientRecord;
-import mqttconf.broker.ClientRecords;
+import mqttconf.broker.observe.Breach;
+import mqttconf.broker.observe.ClientRecord;
+import mqttconf.broker.observe.ClientRecords;
 import mqttconf.spec.AppliesTo;
 import mqttconf.spec.Coverage;
-import mqttconf.spec.CoverageReport;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
 import mqttconf.util.Json;
@@ -28,6 +27,7 @@ public final class BrokerReport {
     final CoverageReport server;
     final long[] exercised = new long[Statements.size()];
     final long[] violated = new long[Statements.size()];
+    final long[] checkedCounts = new long[Statements.size()];
     final List<ClientRecord> clients;
     final long droppedClients;
     /** The broker's command line, shown on the HTML page. */
@@ -38,10 +38,11 @@ public final class BrokerReport {
     }
 
     public BrokerReport(Coverage coverage, ClientRecords records, List<String> options) {
-        this.server = new CoverageReport(coverage, EnumSet.of(AppliesTo.SERVER, AppliesTo.BOTH));
+        this.server = new CoverageReport(coverage, EnumSet.of(AppliesTo.SERVER, AppliesTo.BOTH), false);
         for (Statement s : Statements.all()) {
             exercised[s.index()] = coverage.exercisedCount(s);
             violated[s.index()] = coverage.violatedCount(s);
+            checkedCounts[s.index()] = coverage.checkedCount(s);
         }
         this.clients = records.all();
         this.droppedClients = records.dropped();
@@ -59,6 +60,23 @@ public final class BrokerReport {
         return n;
     }
 
+    /** Client obligations checked on any client's traffic at least once. */
+    long obligationsChecked() {
+        return clientStatements().stream().filter(s -> checkedCounts[s.index()] > 0 || violated[s.index()] > 0).count();
+    }
+
+    /** Client obligations some client breached. */
+    long obligationsBreached() {
+        return clientStatements().stream().filter(s -> violated[s.index()] > 0).count();
+    }
+
+    /** The two totals, kept apart: what the broker did, and what it checked its clients against. */
+    String totals() {
+        return "server statements exercised " + server.found().size() + " of " + server.statements().size() + "\n"
+                + "client obligations checked " + obligationsChecked() + " of " + clientStatements().size()
+                + ", breached " + obligationsBreached() + "\n";
+    }
+
     static String time(Instant t) {
         return TIME.format(t);
     }
@@ -68,7 +86,7 @@ public final class BrokerReport {
      * {@code breach CLIENT MQTT-x.y.z-n TIME: reason | packet | hex}.
      */
     public String text() {
-        StringBuilder out = new StringBuilder(server.text());
+        StringBuilder out = new StringBuilder(server.text()).append(totals());
         int total = clientStatements().size();
         out.append("clients ").append(clients.size()).append(", client obligations ").append(total);
         if (droppedClients > 0) out.append(" (").append(droppedClients).append(" older client records without breaches dropped at the limit)");
@@ -90,15 +108,19 @@ public final class BrokerReport {
     }
 
     /**
-     * One row per statement for the broker as a whole (scope {@code broker}: exercised and violated), then one
-     * per client id and obligation it was checked on (scope {@code client:ID}: checked and breached, with the
-     * first breach's reason).
+     * One row per server statement (scope {@code server}: times exercised), one per client obligation (scope
+     * {@code clients}: times checked and breached over all clients), then one per client id and obligation it was
+     * checked on (scope {@code client:ID}: checked and breached, with the first breach's reason).
      */
     public String tsv() {
         StringBuilder out = new StringBuilder("scope\tid\tapplies_to\tcount\tbreached\tfirst_breach\n");
-        for (Statement s : Statements.all()) {
-            out.append("broker\t").append(s.id()).append('\t').append(s.appliesTo().label()).append('\t')
-                    .append(exercised[s.index()]).append('\t').append(violated[s.index()]).append("\t\n");
+        for (Statement s : server.statements()) {
+            out.append("server\t").append(s.id()).append('\t').append(s.appliesTo().label()).append('\t')
+                    .append(exercised[s.index()]).append("\t\t\n");
+        }
+        for (Statement s : clientStatements()) {
+            out.append("clients\t").append(s.id()).append('\t').append(s.appliesTo().label()).append('\t')
+                    .append(checkedCounts[s.index()]).append('\t').append(violated[s.index()]).append("\t\n");
         }
         for (ClientRecord r : clients) {
             String scope = "client:" + r.clientId().replaceAll("[\\t\\n\\r]", " ");
@@ -118,6 +140,18 @@ public final class BrokerReport {
     public String json() {
         StringBuilder out = new StringBuilder("{\n  \"coverage\": ");
         out.append(server.json().strip().replace("\n", "\n  "));
+        out.append(",\n  \"obligations\": {\"statements\": ").append(clientStatements().size())
+                .append(", \"checked\": ").append(obligationsChecked()).append(", \"breached\": ")
+                .append(obligationsBreached()).append(", \"counts\": [");
+        boolean firstCount = true;
+        for (Statement s : clientStatements()) {
+            out.append(firstCount ? "\n" : ",\n").append("    {\"id\": ");
+            Json.quote(out, s.id()).append(", \"applies_to\": ");
+            Json.quote(out, s.appliesTo().label()).append(", \"checked\": ").append(checkedCounts[s.index()])
+                    .append(", \"breached\": ").append(violated[s.index()]).append('}');
+            firstCount = false;
+        }
+        out.append("\n  ]}");
         out.append(",\n  \"clients\": [");
         for (int i = 0; i < clients.size(); i++) {
             ClientRecord r = clients.get(i);

@@ -8,8 +8,8 @@ import java.time.ZoneId;
 
 import mqttconf.cli.VersionMode;
 
-import mqttconf.broker.Breach;
-import mqttconf.broker.ClientRecord;
+import mqttconf.broker.observe.Breach;
+import mqttconf.broker.observe.ClientRecord;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
 
@@ -79,6 +79,8 @@ final class HtmlReport {
                 .append(esc(ZoneId.systemDefault().getId())).append(" &middot; mqttconf ").append(esc(VersionMode.version()))
                 .append(" &middot; server statements exercised ").append(r.server.found().size()).append(" of ")
                 .append(r.server.statements().size()).append(" (").append(r.server.percent()).append("%) &middot; ")
+                .append("client obligations checked ").append(r.obligationsChecked()).append(" of ")
+                .append(BrokerReport.clientStatements().size()).append(" &middot; ")
                 .append("<a href=\"#clients\">").append(r.clients.size()).append(r.clients.size() == 1 ? " client" : " clients")
                 .append("</a>, ").append(breaches).append(breaches == 1 ? " breach" : " breaches").append("</div>\n");
         out.append("<div class=\"opts\">command line: <code>mqttconf broker")

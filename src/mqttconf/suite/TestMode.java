@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
+import mqttconf.util.Reasons;
 import mqttconf.cli.UsageException;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.ConnAck;
@@ -34,6 +35,8 @@ import mqttconf.suite.Runner.Report;
 /** {@code mqttconf test [host:port]}: runs the conformance suite against a server. */
 public final class TestMode implements Mode {
     static final String PASSWORD_ENV = "MQTTCONF_PASSWORD";
+    /** The filter Paho's test broker (and ours) refuses with 0x80; a server that grants it is only observed. */
+    static final String DEFAULT_NOSUBSCRIBE_FILTER = "test/nosubscribe";
     /** How long an interrupted run may spend removing what it left on the server. */
     static final Duration STOP_BUDGET = Duration.ofSeconds(3);
     /** How long the stop waits, after the cleanup, for the summary and the reports of an interrupted run. */
@@ -114,7 +117,8 @@ public final class TestMode implements Mode {
                   --timeout SECONDS          longest wait for any single reply (default 3)
                   --parallel N               tests running at once (default 16)
                   --keepalive-seconds N      keep alive for the keep alive test (default 2)
-                  --nosubscribe-filter F     a filter the server refuses: enables the subscribe failure test
+                  --nosubscribe-filter F     a filter the server refuses, for the subscribe failure test
+                                             (default test/nosubscribe, as Paho's test broker; '' skips it)
                 tls
                   --tls                      TLS even without ssl:// or wss://
                   --cafile FILE              trust the CA certificates in FILE (PEM) instead of the JDK's
@@ -293,7 +297,7 @@ public final class TestMode implements Mode {
                 password == null ? null : password.getBytes(StandardCharsets.UTF_8));
         Consumer<String> trace = a.has("verbose") ? out::println : null;
         return c.withOptions(a.intValue("keepalive-seconds", RunConfig.DEFAULT_KEEP_ALIVE, 1, 600),
-                a.value("nosubscribe-filter").orElse(null), a.intValue("parallel", RunConfig.DEFAULT_PARALLEL, 1, 1024), trace);
+                a.value("nosubscribe-filter", DEFAULT_NOSUBSCRIBE_FILTER).transform(f -> f.isEmpty() ? null : f), a.intValue("parallel", RunConfig.DEFAULT_PARALLEL, 1, 1024), trace);
     }
 
     private static double seconds(String text, String what) {
@@ -316,7 +320,7 @@ public final class TestMode implements Mode {
         try {
             c = config.dialer().open(config.host(), config.port(), config.timeout(), "preflight");
         } catch (IOException e) {
-            return "cannot connect to " + config.target() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            return "cannot connect to " + config.target() + ": " + Reasons.of(e);
         }
         try (c) {
             Connect connect = Connect.of(config.clientIdPrefix() + "chk", true, 60);

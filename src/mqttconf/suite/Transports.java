@@ -15,20 +15,20 @@ import mqttconf.tls.TlsContexts;
 /**
  * The transport of a test run, from the target and the TLS options: {@code host:port} or {@code tcp://} (plain),
  * {@code ssl://}, {@code mqtts://} or {@code --tls} (TLS), {@code ws://host:port/path} and {@code wss://} (WebSocket,
- * path {@code /mqtt} unless given).
+ * path {@code /mqtt} unless given). Shared by test and bench mode, which take the same TLS options.
  */
-final class Transports {
+public final class Transports {
     /** A target split into its parts; {@code scheme} is lower case, {@code path} empty when none was given. */
-    record Target(String scheme, String hostPort, String path) {
-        boolean tls() {
+    public record Target(String scheme, String hostPort, String path) {
+        public boolean tls() {
             return scheme.equals("ssl") || scheme.equals("wss");
         }
 
-        boolean websocket() {
+        public boolean websocket() {
             return scheme.equals("ws") || scheme.equals("wss");
         }
 
-        int defaultPort() {
+        public int defaultPort() {
             return switch (scheme) {
                 case "ssl" -> 8883;
                 case "ws" -> 80;
@@ -42,7 +42,7 @@ final class Transports {
     }
 
     /** Splits {@code target}; {@code --tls} turns tcp into ssl and ws into wss. */
-    static Target target(String target, boolean tlsFlag) {
+    public static Target target(String target, boolean tlsFlag) {
         String scheme = "tcp";
         String rest = target;
         int sep = target.indexOf("://");
@@ -67,7 +67,7 @@ final class Transports {
     }
 
     /** The dialer for {@code t}; says loudly when certificates go unchecked. */
-    static Dialer dialer(Target t, Args a, PrintStream out) {
+    public static Dialer dialer(Target t, Args a, PrintStream out) {
         boolean insecure = a.has("insecure");
         if (!t.tls() && (a.has("cafile") || a.has("cert") || a.has("key") || insecure)) {
             throw new UsageException("--cafile, --cert, --key and --insecure need TLS: ssl://, wss:// or --tls");

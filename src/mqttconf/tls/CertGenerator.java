@@ -1,134 +1,166 @@
 package mqttconf.tls;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.Key;
-import java.security.KeyStore;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 
 /**
- * Throwaway certificates for tests, made with the JDK's {@code keytool}: a CA, a server certificate for
- * localhost, 127.0.0.1 and ::1 (EC P-256), and a client certificate (RSA 2048), both signed by the CA. Writes
- * PEM files as mosquitto reads them: {@code ca.crt}, {@code server.crt}, {@code server.key}, {@code client.crt},
- * {@code client.key} (keys unencrypted PKCS#8; keytool cannot export keys, so they come out of its PKCS#12 store
- * here). The keystores used on the way are deleted.
+ * Throwaway certificates for tests: a CA, a server certificate for localhost, 127.0.0.1 and ::1 (EC P-256), and
+ * a client certificate (RSA 2048), both signed by the CA, valid for 30 days. Made in this JVM: keys from
+ * {@link KeyPairGenerator}, certificates encoded with {@link Der} and signed with {@link Signature} (keytool,
+ * which it used before, cost a JVM start per step: 8.5 s for the set). Written as PEM as mosquitto reads
+ * them: {@code ca.crt}, {@code server.crt}, {@code server.key}, {@code client.crt}, {@code client.key}; the keys
+ * unencrypted PKCS#8, readable by the owner only.
  */
 public final class CertGenerator {
-    private static final String PASSWORD = "mqttconf";
-    private static final long COMMAND_SECONDS = 60;
+    private static final int DAYS = 30;
+    private static final String EC_SHA256 = "1.2.840.10045.4.3.2";
+    private static final String RSA_SHA256 = "1.2.840.113549.1.1.11";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** The files written. */
-    public record Generated(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) { }
+    public record Generated(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
+        public List<Path> all() {
+            return List.of(ca, serverCert, serverKey, clientCert, clientKey);
+        }
+    }
 
     private CertGenerator() {
     }
 
-    public static Generated generate(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path ca = dir.resolve("ca.p12");
-        Path server = dir.resolve("server.p12");
-        Path client = dir.resolve("client.p12");
-        try {
-            keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=mqttconf throwaway CA", "-ext", "bc:c", "-validity", "30", "-keystore", ca.toString());
-            keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-file", "ca.crt");
-            inParallel(() -> issue(dir, ca, server, "server", "EC", "CN=localhost", "san=dns:localhost,ip:127.0.0.1,ip:::1", "eku=serverAuth"),
-                    () -> issue(dir, ca, client, "client", "RSA", "CN=mqttconf-client", null, "eku=clientAuth"));
-            exportKey(server, "server", dir.resolve("server.key"));
-            exportKey(client, "client", dir.resolve("client.key"));
-        } finally {
-            for (Path p : List.of(ca, server, client, dir.resolve("server.csr"), dir.resolve("client.csr"))) {
-                Files.deleteIfExists(p);
-            }
-        }
+    /** The files {@link #generate} writes into {@code dir}. */
+    public static Generated files(Path dir) {
         return new Generated(dir.resolve("ca.crt"), dir.resolve("server.crt"), dir.resolve("server.key"),
                 dir.resolve("client.crt"), dir.resolve("client.key"));
     }
 
-    private interface Step {
-        void run() throws IOException;
+    /** Writes the set into {@code dir} (made if missing); fails if a file exists. */
+    public static Generated generate(Path dir) throws IOException {
+        return generate(dir, false);
     }
 
-    /** Runs two steps at once (each is a few keytool runs, mostly JVM start-up); the first failure is thrown. */
-    private static void inParallel(Step a, Step b) throws IOException {
-        IOException[] failure = new IOException[1];
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                b.run();
-            } catch (IOException e) {
-                failure[0] = e;
-            }
-        });
-        try {
-            a.run();
-        } finally {
-            try {
-                if (!t.join(java.time.Duration.ofSeconds(4 * COMMAND_SECONDS))) throw new IOException("keytool did not finish");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while running keytool", e);
-            }
+    /** Writes the set into {@code dir}; an existing file is a {@link FileAlreadyExistsException} unless {@code force}. */
+    public static Generated generate(Path dir, boolean force) throws IOException {
+        Generated out = files(dir);
+        if (!force) {
+            for (Path p : out.all()) if (Files.exists(p)) throw new FileAlreadyExistsException(p.toString());
         }
-        if (failure[0] != null) throw failure[0];
-    }
-
-    private static void issue(Path dir, Path ca, Path store, String name, String keyalg, String dname, String san,
-                              String eku) throws IOException {
-        List<String> gen = new ArrayList<>(List.of("-genkeypair", "-alias", name, "-keyalg", keyalg, "-dname", dname,
-                "-validity", "30", "-keystore", store.toString()));
-        gen.addAll(keyalg.equals("EC") ? List.of("-groupname", "secp256r1") : List.of("-keysize", "2048"));
-        keytool(dir, gen.toArray(String[]::new));
-        keytool(dir, "-certreq", "-alias", name, "-keystore", store.toString(), "-file", name + ".csr");
-        List<String> sign = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(),
-                "-infile", name + ".csr", "-outfile", name + ".crt", "-validity", "30", "-ext", eku));
-        if (san != null) sign.addAll(List.of("-ext", san));
-        keytool(dir, sign.toArray(String[]::new));
-    }
-
-    private static void exportKey(Path store, String alias, Path to) throws IOException {
-        try (InputStream in = Files.newInputStream(store)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, PASSWORD.toCharArray());
-            Key key = ks.getKey(alias, PASSWORD.toCharArray());
-            Files.writeString(to, Pem.encode("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
+        try {
+            SecureRandom random = new SecureRandom();
+            KeyPair ca = ec(random);
+            KeyPair server = ec(random);
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048, random);
+            KeyPair client = rsa.generateKeyPair();
+            String caName = "mqttconf throwaway CA";
+            byte[] caCert = certificate(random, caName, ca.getPublic(), caName, ca, List.of(
+                    extension("2.5.29.19", true, Der.sequence(Der.bool(true))),
+                    extension("2.5.29.15", true, Der.bits(new byte[] {0x06}, 1)),
+                    extension("2.5.29.14", false, Der.octets(keyId(ca.getPublic())))));
+            byte[] serverCert = certificate(random, "localhost", server.getPublic(), caName, ca, leaf(server, ca,
+                    "1.3.6.1.5.5.7.3.1", Der.sequence(Der.implicit(2, "localhost".getBytes(StandardCharsets.US_ASCII)),
+                            Der.implicit(7, InetAddress.getByName("127.0.0.1").getAddress()),
+                            Der.implicit(7, InetAddress.getByName("::1").getAddress()))));
+            byte[] clientCert = certificate(random, "mqttconf-client", client.getPublic(), caName, ca,
+                    leaf(client, ca, "1.3.6.1.5.5.7.3.2", null));
+            Files.createDirectories(dir);
+            write(out.ca(), Pem.encode("CERTIFICATE", caCert), force, false);
+            write(out.serverCert(), Pem.encode("CERTIFICATE", serverCert), force, false);
+            write(out.serverKey(), Pem.encode("PRIVATE KEY", server.getPrivate().getEncoded()), force, true);
+            write(out.clientCert(), Pem.encode("CERTIFICATE", clientCert), force, false);
+            write(out.clientKey(), Pem.encode("PRIVATE KEY", client.getPrivate().getEncoded()), force, true);
+            return out;
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot read the key of " + alias + " from " + store + ": " + e.getMessage(), e);
+            throw new IOException("this JDK cannot make the keys: " + e.getMessage(), e);
         }
     }
 
-    private static void keytool(Path dir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        // keytool is mostly JVM start-up: a short-lived JVM starts faster with these.
-        cmd.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD, "-noprompt"));
-        Path log = Files.createTempFile(dir, "keytool", ".log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        p.getOutputStream().close();
+    private static KeyPair ec(SecureRandom random) throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"), random);
+        return g.generateKeyPair();
+    }
+
+    /** Extensions of an end-entity certificate: not a CA, its extended key usage, names, key ids. */
+    private static List<byte[]> leaf(KeyPair subject, KeyPair issuer, String keyPurpose, byte[] altNames) {
+        List<byte[]> e = new ArrayList<>(List.of(
+                extension("2.5.29.19", true, Der.sequence()),
+                extension("2.5.29.37", false, Der.sequence(Der.oid(keyPurpose))),
+                extension("2.5.29.14", false, Der.octets(keyId(subject.getPublic()))),
+                extension("2.5.29.35", false, Der.sequence(Der.implicit(0, keyId(issuer.getPublic()))))));
+        if (altNames != null) e.add(extension("2.5.29.17", false, altNames));
+        return e;
+    }
+
+    private static byte[] extension(String oid, boolean critical, byte[] value) {
+        return critical ? Der.sequence(Der.oid(oid), Der.bool(true), Der.octets(value))
+                : Der.sequence(Der.oid(oid), Der.octets(value));
+    }
+
+    /** SHA-1 of the encoded public key: a unique key identifier (RFC 5280 4.2.1.2 allows any such method). */
+    private static byte[] keyId(PublicKey key) {
         try {
-            boolean done = p.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS);
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            Files.deleteIfExists(log);
-            if (!done) {
-                p.destroyForcibly();
-                throw new IOException("keytool " + args[0] + " did not finish within " + COMMAND_SECONDS + " s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException("keytool " + String.join(" ", args) + " failed: "
-                        + output.strip());
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running keytool", e);
+            return MessageDigest.getInstance("SHA-1").digest(key.getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no SHA-1 in this JDK", e);
+        }
+    }
+
+    private static byte[] name(String commonName) {
+        return Der.sequence(Der.set(Der.sequence(Der.oid("2.5.4.3"), Der.utf8(commonName))));
+    }
+
+    /** An X.509 v3 certificate for {@code subjectKey}, signed with {@code issuer}'s private key. */
+    private static byte[] certificate(SecureRandom random, String subject, PublicKey subjectKey, String issuerName,
+                                      KeyPair issuer, List<byte[]> extensions) throws GeneralSecurityException {
+        PrivateKey signer = issuer.getPrivate();
+        boolean ec = signer.getAlgorithm().equals("EC");
+        byte[] algorithm = ec ? Der.sequence(Der.oid(EC_SHA256)) : Der.sequence(Der.oid(RSA_SHA256), Der.nul());
+        ZonedDateTime now = ZonedDateTime.now();
+        byte[] tbs = Der.sequence(
+                Der.explicit(0, Der.integer(BigInteger.TWO)),
+                Der.integer(new BigInteger(127, random).add(BigInteger.ONE)),
+                algorithm,
+                name(issuerName),
+                Der.sequence(Der.utcTime(now.minusHours(1)), Der.utcTime(now.plusDays(DAYS))),
+                name(subject),
+                subjectKey.getEncoded(),
+                Der.explicit(3, Der.sequence(extensions.toArray(byte[][]::new))));
+        Signature s = Signature.getInstance(ec ? "SHA256withECDSA" : "SHA256withRSA");
+        s.initSign(signer, random);
+        s.update(tbs);
+        return Der.sequence(tbs, algorithm, Der.bits(s.sign(), 0));
+    }
+
+    /** Writes {@code text}; a key is made owner-only before any byte of it is written. */
+    private static void write(Path file, String text, boolean force, boolean secret) throws IOException {
+        boolean posix = Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix");
+        if (force) Files.deleteIfExists(file);
+        if (secret && posix) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.writeString(file, text, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+        } else {
+            Files.writeString(file, text, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
     }
 }

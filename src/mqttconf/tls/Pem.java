@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import mqttconf.util.Reasons;
+
 /**
  * PEM files as OpenSSL, mosquitto and keytool write them: certificates ({@code CERTIFICATE}) and unencrypted
  * private keys, PKCS#8 ({@code PRIVATE KEY}: RSA, EC, Ed25519) or PKCS#1 ({@code RSA PRIVATE KEY}). Every problem
@@ -46,7 +48,7 @@ public final class Pem {
                 }
             }
         } catch (CertificateException e) {
-            throw new PemException(file + ": not a valid X.509 certificate: " + e.getMessage());
+            throw new PemException(file + ": not a valid X.509 certificate: " + Reasons.of(e));
         }
         if (out.isEmpty()) throw new PemException(file + ": no '-----BEGIN CERTIFICATE-----' block");
         return out;
@@ -84,7 +86,7 @@ public final class Pem {
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new PemException("cannot read " + file + ": " + e.getMessage());
+            throw new PemException("cannot read " + file + ": " + Reasons.of(e));
         }
         List<Block> out = new ArrayList<>();
         Matcher m = BLOCK.matcher(text);

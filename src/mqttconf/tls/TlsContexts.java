@@ -14,6 +14,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
+import mqttconf.util.Reasons;
+
 /** SSLContexts from PEM files: a server's certificate and key, a client's trust anchors and optional certificate. */
 public final class TlsContexts {
     private static final char[] NO_PASSWORD = new char[0];
@@ -44,7 +46,7 @@ public final class TlsContexts {
             c.init(keys, trust, null);
             return c;
         } catch (GeneralSecurityException e) {
-            throw new PemException("cannot set up TLS: " + e.getMessage());
+            throw new PemException("cannot set up TLS: " + Reasons.of(e));
         }
     }
 
@@ -64,7 +66,7 @@ public final class TlsContexts {
             f.init(ks, NO_PASSWORD);
             return f.getKeyManagers();
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new PemException(certfile + " with " + keyfile + ": " + e.getMessage());
+            throw new PemException(certfile + " with " + keyfile + ": " + Reasons.of(e));
         }
     }
 
@@ -78,7 +80,7 @@ public final class TlsContexts {
             f.init(ks);
             return f.getTrustManagers();
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new PemException(cafile + ": " + e.getMessage());
+            throw new PemException(cafile + ": " + Reasons.of(e));
         }
     }
 

@@ -90,7 +90,7 @@ class BenchModeTest {
         }
         Run r = Run.main("bench", "127.0.0.1:" + port, "--messages", "1");
         assertEquals(Exit.USAGE, r.code());
-        assertEquals("mqttconf bench: cannot connect to 127.0.0.1:" + port + " (publisher 0): Connection refused\n",
+        assertEquals("mqttconf bench: cannot connect to 127.0.0.1:" + port + " (publisher 0): connection refused\n",
                 r.err().replaceAll("\\((subscriber|publisher) 0\\)", "(publisher 0)"));
     }
 

@@ -14,9 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import mqttconf.broker.observe.Breach;
 import mqttconf.client.TestClient;
-import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.*;
+import mqttconf.codec.Packet;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statements;
 

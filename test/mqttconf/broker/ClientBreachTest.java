@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import mqttconf.broker.observe.Breach;
 import mqttconf.client.TestClient;
 import mqttconf.codec.ByteNotation;
 import mqttconf.codec.Encoder;

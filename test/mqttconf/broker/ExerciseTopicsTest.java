@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import mqttconf.broker.observe.ExerciseTopics;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.*;
 
@@ -24,8 +25,8 @@ class ExerciseTopicsTest extends BrokerTestBase {
     @Test
     void redeliverDropsTheSubscriberAfterThePublishAndResendsItWithDup() throws Exception {
         TestClient sub = connect("sub", false);
-        subscribe(sub, Exercises.REDELIVER + "#", 1);
-        publish(connect("pub", true), Exercises.REDELIVER + "a", "again", 1, false, 1);
+        subscribe(sub, ExerciseTopics.REDELIVER + "#", 1);
+        publish(connect("pub", true), ExerciseTopics.REDELIVER + "a", "again", 1, false, 1);
         Publish first = sub.await(Publish.class, T);
         assertClosed(sub, "forced disconnect after the PUBLISH");
         sub.close();
@@ -40,11 +41,11 @@ class ExerciseTopicsTest extends BrokerTestBase {
     @Test
     void dropBeforeAckExpectsTheSameIdWithDupOnReconnect() throws Exception {
         TestClient c = connect("resender", false);
-        c.send(Publish.of(Exercises.DROP_BEFORE_ACK + "x", "m", 1, 6));
+        c.send(Publish.of(ExerciseTopics.DROP_BEFORE_ACK + "x", "m", 1, 6));
         assertClosed(c, "dropped unacknowledged");
         c.close();
         TestClient again = resume("resender");
-        again.send(Publish.of(Exercises.DROP_BEFORE_ACK + "x", "m", 1, 6).withDup(true));
+        again.send(Publish.of(ExerciseTopics.DROP_BEFORE_ACK + "x", "m", 1, 6).withDup(true));
         assertEquals(new PubAck(6), again.receive(T));
         disconnect(again);
         assertEquals(List.of(), breaches());
@@ -53,11 +54,11 @@ class ExerciseTopicsTest extends BrokerTestBase {
     @Test
     void dropBeforeAckRecordsAResendUnderAnotherIdOrWithoutDup() throws Exception {
         TestClient c = connect("sloppy", false);
-        c.send(Publish.of(Exercises.DROP_BEFORE_ACK + "x", "m", 2, 6));
+        c.send(Publish.of(ExerciseTopics.DROP_BEFORE_ACK + "x", "m", 2, 6));
         assertClosed(c, "dropped unacknowledged");
         c.close();
         TestClient again = resume("sloppy");
-        again.send(Publish.of(Exercises.DROP_BEFORE_ACK + "x", "m", 2, 7));
+        again.send(Publish.of(ExerciseTopics.DROP_BEFORE_ACK + "x", "m", 2, 7));
         assertEquals(new PubRec(7), again.receive(T));
         assertEquals(List.of("MQTT-2.3.1-3"), breachIds());
     }
@@ -65,9 +66,9 @@ class ExerciseTopicsTest extends BrokerTestBase {
     @Test
     void interruptQos2CutsBothDirectionsAndExpectsPubrelAndPubcompAfterReconnect() throws Exception {
         TestClient sub = connect("sub2", false);
-        subscribe(sub, Exercises.INTERRUPT_QOS2 + "#", 2);
+        subscribe(sub, ExerciseTopics.INTERRUPT_QOS2 + "#", 2);
         TestClient pub = connect("pub2", false);
-        pub.send(Publish.of(Exercises.INTERRUPT_QOS2 + "a", "cut", 2, 3));
+        pub.send(Publish.of(ExerciseTopics.INTERRUPT_QOS2 + "a", "cut", 2, 3));
         assertEquals(new PubRec(3), pub.receive(T));
         // A PUBREL sent now would be discarded by the broker, which is already closing: the flow is cut.
         assertClosed(pub, "cut after PUBREC");
@@ -92,8 +93,8 @@ class ExerciseTopicsTest extends BrokerTestBase {
     void slowAckHoldsThePubackAndTheIdStaysInUse() throws Exception {
         TestClient c = connect("patient", true);
         long start = System.nanoTime();
-        c.send(Publish.of(Exercises.SLOW_ACK + "x", "wait", 1, 8));
-        c.send(Publish.of(Exercises.SLOW_ACK + "x", "reused too early", 1, 8));
+        c.send(Publish.of(ExerciseTopics.SLOW_ACK + "x", "wait", 1, 8));
+        c.send(Publish.of(ExerciseTopics.SLOW_ACK + "x", "reused too early", 1, 8));
         assertEquals(new PubAck(8), c.await(PubAck.class, Duration.ofSeconds(4)));
         assertTrue(System.nanoTime() - start >= 1_900_000_000L, "PUBACK held about 2 s");
         assertEquals(List.of("MQTT-2.3.1-2"), breachIds());
@@ -102,19 +103,19 @@ class ExerciseTopicsTest extends BrokerTestBase {
     @Test
     void grantAndRefuseTopicsLowerOrRefuseTheSubscription() throws Exception {
         TestClient c = connect("granted", true);
-        assertEquals(0, subscribe(c, 1, Exercises.GRANT_QOS0 + "#", 2));
-        assertEquals(1, subscribe(c, 2, Exercises.GRANT_QOS1 + "x", 2));
-        assertEquals(SubAck.FAILURE, subscribe(c, 3, Exercises.REFUSE + "x", 1));
+        assertEquals(0, subscribe(c, 1, ExerciseTopics.GRANT_QOS0 + "#", 2));
+        assertEquals(1, subscribe(c, 2, ExerciseTopics.GRANT_QOS1 + "x", 2));
+        assertEquals(SubAck.FAILURE, subscribe(c, 3, ExerciseTopics.REFUSE + "x", 1));
     }
 
     @Test
     void retainedTopicsSendARetainedMessageAtTheirQos() throws Exception {
         TestClient c = connect("retainer", true);
-        subscribe(c, Exercises.RETAINED + "qos2", 2);
+        subscribe(c, ExerciseTopics.RETAINED + "qos2", 2);
         Publish p = receive(c);
         assertTrue(p.retain());
         assertEquals(2, p.qos());
-        subscribe(c, 2, Exercises.RETAINED + "qos1", 0);
+        subscribe(c, 2, ExerciseTopics.RETAINED + "qos1", 0);
         assertEquals(0, receive(c).qos(), "at most the granted QoS");
     }
 
@@ -122,7 +123,7 @@ class ExerciseTopicsTest extends BrokerTestBase {
     void reportTopicBringsTheReport() throws Exception {
         broker.onReportRequest(() -> "report lines\n");
         TestClient c = connect("reader", true);
-        subscribe(c, Exercises.REPORT_TOPIC, 0);
+        subscribe(c, ExerciseTopics.REPORT_TOPIC, 0);
         Publish p = c.await(Publish.class, T);
         assertNotNull(p);
         assertEquals("report lines\n", text(p));

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import mqttconf.broker.observe.ClientRecord;
 import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.*;
 import mqttconf.spec.Statements;
@@ -37,6 +38,38 @@ class WellBehavedClientTest extends BrokerTestBase {
             publish(a, "to/bob", "from alice " + qos, qos, false, 20 + qos);
             assertEquals("from alice " + qos, text(receive(b)));
         }
+        // Two flows of each kind at once, so that answer order and packet ids in use could have been broken.
+        for (int qos = 1; qos <= 2; qos++) {
+            publish(b, "to/alice/two", "first", qos, false, 40);
+            publish(b, "to/alice/two", "second", qos, false, 41);
+            Publish first = a.await(Publish.class, T);
+            Publish second = a.await(Publish.class, T);
+            a.send(qos == 1 ? new PubAck(first.packetId()) : new PubRec(first.packetId()));
+            a.send(qos == 1 ? new PubAck(second.packetId()) : new PubRec(second.packetId()));
+            if (qos == 2) {
+                assertEquals(new PubRel(first.packetId()), a.receive(T));
+                assertEquals(new PubRel(second.packetId()), a.receive(T));
+                a.send(new PubComp(first.packetId()));
+                a.send(new PubComp(second.packetId()));
+            }
+        }
+        a.send(Publish.of("to/bob", "one", 2, 50));
+        a.send(Publish.of("to/bob", "two", 2, 51));
+        assertEquals(new PubRec(50), a.receive(T));
+        assertEquals(new PubRec(51), a.receive(T));
+        a.send(new PubRel(50));
+        a.send(new PubRel(51));
+        assertEquals(new PubComp(50), a.receive(T));
+        assertEquals(new PubComp(51), a.receive(T));
+        Publish one = b.await(Publish.class, T);
+        Publish two = b.await(Publish.class, T);
+        assertEquals(List.of("one", "two"), List.of(text(one), text(two)));
+        b.send(new PubRec(one.packetId()));
+        assertEquals(new PubRel(one.packetId()), b.receive(T));
+        b.send(new PubComp(one.packetId()));
+        b.send(new PubRec(two.packetId()));
+        assertEquals(new PubRel(two.packetId()), b.receive(T));
+        b.send(new PubComp(two.packetId()));
         publish(b, "to/alice/kept", "retained", 1, true, 30);
         receive(a);
         a.send(new Unsubscribe(2, List.of("to/alice/#")));

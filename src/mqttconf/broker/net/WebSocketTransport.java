@@ -1,0 +1,262 @@
+package mqttconf.broker.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+import mqttconf.spec.Coverage;
+import mqttconf.spec.Statement;
+import mqttconf.spec.Statements;
+import mqttconf.websocket.WebSocket;
+
+/**
+ * MQTT over WebSocket (chapter 6, RFC 6455) on top of TCP or TLS. Frames are streamed, never held whole: the
+ * payload of binary and continuation frames is unmasked straight into the MQTT byte stream, so packets may span
+ * frames and frames may hold several packets, and the MQTT packet size limit is the only size limit on data.
+ * Control frames (at most 125 bytes) and the request head ({@link WebSocketHandshake#MAX_REQUEST}) are bounded.
+ */
+final class WebSocketTransport implements Transport {
+    /** Largest frame the server sends; longer output goes out in several frames. */
+    private static final int MAX_FRAME_OUT = 64 * 1024;
+
+    private enum State { HANDSHAKE, OPEN, CLOSED }
+
+    private final Transport lower;
+    private final Coverage coverage;
+    /** Bytes from the lower transport not yet parsed (fill mode). */
+    private ByteBuffer raw = ByteBuffer.allocate(WebSocketHandshake.MAX_REQUEST);
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private State state = State.HANDSHAKE;
+    /** Payload bytes of the current data frame not yet read. */
+    private long payloadLeft;
+    private final byte[] mask = new byte[4];
+    private int maskIndex;
+    /** A fragmented binary message is in progress: the next data frame must be a continuation. */
+    private boolean inMessage;
+
+    WebSocketTransport(Transport lower, Coverage coverage) {
+        this.lower = lower;
+        this.coverage = coverage;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (state == State.CLOSED) return discard();
+        int moved = 0;
+        while (true) {
+            boolean progress;
+            raw.flip();
+            try {
+                if (state == State.HANDSHAKE) {
+                    progress = handshake();
+                } else {
+                    int before = dst.position();
+                    progress = frames(dst);
+                    moved += dst.position() - before;
+                }
+            } finally {
+                raw.compact();
+            }
+            if (!dst.hasRemaining()) return moved;
+            if (progress) continue;
+            if (!raw.hasRemaining()) throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "input buffer full without progress");
+            int n = lower.read(raw);
+            if (n < 0) return moved > 0 ? moved : -1;
+            if (n == 0) return moved;
+        }
+    }
+
+    @Override
+    public boolean hasBufferedInput() {
+        return raw.position() > 0 || lower.hasBufferedInput();
+    }
+
+    /** After a close: input is read and dropped until the peer closes too. */
+    private int discard() throws IOException {
+        raw.clear();
+        int n = lower.read(raw);
+        raw.clear();
+        return n < 0 ? -1 : 0;
+    }
+
+    /** Answers the upgrade request once its head is complete; true when it did. */
+    private boolean handshake() throws IOException {
+        int end = headEnd(raw);
+        if (end < 0) {
+            if (raw.limit() >= WebSocketHandshake.MAX_REQUEST) return refused(WebSocketHandshake.tooLarge());
+            return false;
+        }
+        byte[] head = new byte[end - raw.position()];
+        raw.get(head);
+        raw.position(raw.position() + 4);
+        WebSocketHandshake.Reply reply = WebSocketHandshake.answer(new String(head, StandardCharsets.ISO_8859_1), coverage);
+        if (!reply.upgraded()) return refused(reply);
+        out.add(ByteBuffer.wrap(reply.bytes()));
+        state = State.OPEN;
+        raw = ByteBuffer.allocate(Math.max(4096, raw.remaining())).put(raw).flip();
+        return true;
+    }
+
+    private boolean refused(WebSocketHandshake.Reply reply) throws Closing {
+        out.add(ByteBuffer.wrap(reply.bytes()));
+        state = State.CLOSED;
+        throw new Closing(reply.problem());
+    }
+
+    /** Parses frames from {@code raw} into {@code dst}; true if anything was consumed. */
+    private boolean frames(ByteBuffer dst) throws IOException {
+        boolean progress = false;
+        while (true) {
+            if (payloadLeft > 0) {
+                int n = (int) Math.min(payloadLeft, Math.min(raw.remaining(), dst.remaining()));
+                if (n == 0) return progress;
+                for (int i = 0; i < n; i++) dst.put((byte) (raw.get() ^ mask[maskIndex++ & 3]));
+                payloadLeft -= n;
+                progress = true;
+                continue;
+            }
+            if (raw.remaining() < 2) return progress;
+            int p = raw.position();
+            int b0 = raw.get(p) & 0xFF;
+            int b1 = raw.get(p + 1) & 0xFF;
+            int len7 = b1 & 0x7F;
+            int headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
+            if (raw.remaining() < headerLength) return progress;
+            boolean fin = (b0 & 0x80) != 0;
+            int opcode = b0 & 0x0F;
+            if ((b0 & 0x70) != 0) throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "reserved bits set without an extension");
+            if ((b1 & 0x80) == 0) throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "client frame not masked (RFC 6455 5.1)");
+            long length = len7 == 126 ? raw.getShort(p + 2) & 0xFFFF : len7 == 127 ? raw.getLong(p + 2) : len7;
+            if (length < 0) throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "frame length with its top bit set");
+            boolean control = opcode >= 0x8;
+            if (control && (!fin || length > WebSocket.MAX_CONTROL_PAYLOAD)) {
+                throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "fragmented or oversized control frame");
+            }
+            if (control && raw.remaining() < headerLength + length) return progress;
+            raw.get(p + headerLength - 4, mask);
+            raw.position(p + headerLength);
+            maskIndex = 0;
+            progress = true;
+            switch (opcode) {
+                case WebSocket.BINARY, WebSocket.CONTINUATION -> {
+                    if (opcode == WebSocket.BINARY && inMessage) throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "binary frame inside a fragmented message");
+                    if (opcode == WebSocket.CONTINUATION && !inMessage) throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, "continuation frame without a message to continue");
+                    inMessage = !fin;
+                    coverage.exercised("MQTT-6.0.0-2");
+                    payloadLeft = length;
+                }
+                case WebSocket.TEXT -> {
+                    coverage.exercised("MQTT-6.0.0-1");
+                    throw fail(WebSocket.CLOSE_UNSUPPORTED_DATA, "text frame: MQTT is sent in binary frames only [MQTT-6.0.0-1]");
+                }
+                case WebSocket.PING -> out.add(WebSocket.frame(true, WebSocket.PONG, control(length)));
+                case WebSocket.PONG -> control(length);
+                case WebSocket.CLOSE -> {
+                    byte[] body = control(length);
+                    int code = body.length >= 2 ? (body[0] & 0xFF) << 8 | body[1] & 0xFF : WebSocket.CLOSE_NORMAL;
+                    closeFrame(code, "");
+                    throw new Closing("WebSocket close " + (body.length >= 2 ? code : "without code") + " from the client");
+                }
+                default -> throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, WebSocket.opcodeName(opcode) + " frame");
+            }
+        }
+    }
+
+    /** Reads and unmasks a whole control frame payload (already known to be in {@code raw}). */
+    private byte[] control(long length) {
+        byte[] b = new byte[(int) length];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) (raw.get() ^ mask[i & 3]);
+        return b;
+    }
+
+    private Closing fail(int code, String reason) {
+        closeFrame(code, reason);
+        return new Closing("WebSocket protocol error: " + reason + " (close " + code + ")");
+    }
+
+    private void closeFrame(int code, String reason) {
+        if (state != State.OPEN) return;
+        state = State.CLOSED;
+        out.add(WebSocket.frame(true, WebSocket.CLOSE, WebSocket.closePayload(code, reason)));
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        if (state != State.OPEN || !push()) return 0;
+        long available = 0;
+        for (ByteBuffer b : srcs) available += b.remaining();
+        int n = (int) Math.min(available, MAX_FRAME_OUT);
+        if (n == 0) return 0;
+        ByteBuffer frame = ByteBuffer.allocate(WebSocket.MAX_HEADER + n);
+        coverage.exercised("MQTT-6.0.0-1");
+        WebSocket.header(frame, true, WebSocket.BINARY, n, null);
+        int left = n;
+        for (ByteBuffer b : srcs) {
+            int k = Math.min(b.remaining(), left);
+            left -= k;
+            frame.put(frame.position(), b, b.position(), k);
+            frame.position(frame.position() + k);
+            b.position(b.position() + k);
+        }
+        out.add(frame.flip());
+        push();
+        return n;
+    }
+
+    /** Writes queued frames through the lower transport; true when they are all gone. */
+    private boolean push() throws IOException {
+        while (!out.isEmpty()) {
+            long n = lower.write(out.toArray(ByteBuffer[]::new));
+            while (!out.isEmpty() && !out.peek().hasRemaining()) out.poll();
+            if (n == 0) break;
+        }
+        return out.isEmpty();
+    }
+
+    @Override
+    public boolean flush() throws IOException {
+        return push() & lower.flush();
+    }
+
+    @Override
+    public boolean waitsForSocket() {
+        return lower.waitsForSocket();
+    }
+
+    @Override
+    public boolean hasOwnOutput() {
+        return !out.isEmpty() || lower.hasOwnOutput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        closeFrame(WebSocket.CLOSE_NORMAL, "");
+        push();
+        lower.shutdownOutput();
+    }
+
+    @Override
+    public void close() {
+        try {
+            closeFrame(WebSocket.CLOSE_NORMAL, "");
+            push();
+        } catch (IOException | RuntimeException ignored) {
+            // a goodbye is best effort
+        }
+        lower.close();
+    }
+
+    @Override
+    public String scheme() {
+        return lower.scheme().equals("tls") ? "wss" : "ws";
+    }
+
+    /** The index of the blank line ending an HTTP head in {@code b} (drain mode), or -1. */
+    private static int headEnd(ByteBuffer b) {
+        for (int i = b.position(); i + 3 < b.limit(); i++) {
+            if (b.get(i) == '\r' && b.get(i + 1) == '\n' && b.get(i + 2) == '\r' && b.get(i + 3) == '\n') return i;
+        }
+        return -1;
+    }
+}
