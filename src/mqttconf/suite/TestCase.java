@@ -11,12 +11,24 @@ import mqttconf.spec.Statements;
  * a SHOULD or MAY test in OBSERVED (its body calls {@link Context#observe}); any test may FAIL when a MUST it
  * meets on the way is broken. {@code requires} says in one line what the standard requires and allows.
  */
-public record TestCase(String name, List<String> statementIds, Level level, String requires, Body body) {
+public record TestCase(String name, List<String> statementIds, Level level, String requires, Body body, boolean alone) {
 
     /** What the test does; it throws {@link TestFailure} or {@link TestSkipped} to end otherwise than normally. */
     @FunctionalInterface
     public interface Body {
         void run(Context ctx) throws Exception;
+    }
+
+    public TestCase(String name, List<String> statementIds, Level level, String requires, Body body) {
+        this(name, statementIds, level, requires, body, false);
+    }
+
+    /**
+     * This test run alone, after the tests that run concurrently: it holds half a packet or stalls on purpose,
+     * which may stall a server that reads whole packets under one lock, and so fail whatever runs beside it.
+     */
+    public TestCase runAlone() {
+        return new TestCase(name, statementIds, level, requires, body, true);
     }
 
     public TestCase {

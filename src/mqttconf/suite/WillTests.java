@@ -55,7 +55,7 @@ final class WillTests {
         dying.close();
         Publish will = watcher.expectPublish(p -> p.topic().equals(topic),
                 "the will message on " + topic + " after the connection was dropped [MQTT-3.1.2-8]");
-        ctx.require(Arrays.equals(will.payload(), Context.utf8("client not disconnected")), "the will payload", will);
+        ctx.require(Arrays.equals(will.payload(), Context.utf8("client not disconnected")), "the will payload [MQTT-3.1.2-8]", will);
         ctx.require(!will.retain(), "RETAIN 0 on a will published with will retain 0 [MQTT-3.1.2-16]", will);
     }
 
@@ -85,8 +85,8 @@ final class WillTests {
         watcher.subscribe(topic, 1);
         Peer bad = ctx.connect("bad", true, c -> withWill(c, topic, "closed by the server", 1, false));
         bad.send(new Publish(ctx.topic("x"), new byte[0], 3, false, false, 1));
-        ctx.require(bad.awaitClosed(ctx.timeout()), "the server closes the connection after a PUBLISH with QoS 3 "
-                + "[MQTT-3.3.1-4]", "still open after " + Runner.seconds(ctx.timeout()));
+        ctx.require(bad.awaitClose(), "the server closes the connection after a PUBLISH with QoS 3 "
+                + "[MQTT-3.3.1-4]", "still open after " + Runner.seconds(ctx.lateWait()));
         watcher.expectPublish(p -> p.topic().equals(topic),
                 "the will message after the server closed the connection [MQTT-3.1.2-8]");
     }
