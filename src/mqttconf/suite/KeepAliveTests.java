@@ -8,7 +8,12 @@ final class KeepAliveTests {
     private KeepAliveTests() {
     }
 
+    /** The keep alive tests wait in silence for seconds: they run in the background of the whole run. */
     static List<TestCase> all() {
+        return tests().stream().map(t -> t.scheduled(TestCase.Schedule.BACKGROUND)).toList();
+    }
+
+    private static List<TestCase> tests() {
         return List.of(
                 // Silent for 1.5 x keep alive: the server MUST disconnect (as a network failure, so the will is
                 // published). Closing before 1 x keep alive would cut off a client within its rights. Servers

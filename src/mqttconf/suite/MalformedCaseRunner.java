@@ -70,6 +70,7 @@ public final class MalformedCaseRunner {
             List<byte[]> replies = new ArrayList<>();
             Terminal end = row.allowsOnly(Terminal.CLOSE) ? awaitClose(c, row, replies) : observe(c, row, replies);
             String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + closeWait(row).toMillis() + " ms"
+                    + (row.after() == After.CONNECT ? ", no PINGRESP" : "")
                     : "still open after " + timeout.toMillis() + " ms, no PINGRESP";
             boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end)) || answeredThenClosed(row, end);
             boolean sizeLimit = !matched && end == Terminal.CLOSE && replies.isEmpty() && bytes.length >= Runner.LARGE_PACKET
@@ -90,23 +91,27 @@ public final class MalformedCaseRunner {
     }
 
     /**
-     * How long a close may take: the standard sets no deadline. A connection that never sent a valid CONNECT is
-     * commonly closed on the server's handshake timeout (10 s), so those rows wait {@link RunConfig#lateWait()}.
+     * How long a close may take: the standard sets no deadline, and servers commonly close a connection that
+     * never sent a valid CONNECT on their handshake timeout (10 s): up to {@link RunConfig#lateWait()}.
      */
     private Duration closeWait(Row row) {
-        return row.after() == After.NOTHING && config.lateWait().compareTo(timeout) > 0 ? config.lateWait() : timeout;
+        return config.lateWait().compareTo(timeout) > 0 ? config.lateWait() : timeout;
     }
 
-    /** Waits for the close, collecting what comes before it; the wait holds none of the run's slots. */
+    /**
+     * Waits for the close, collecting what comes before it; the wait holds none of the run's slots. After CONNECT,
+     * a connection still open after the timeout gets a PINGREQ: a server answering it goes on processing packets
+     * on that connection, so it has not closed it [MQTT-4.8.0-1] (OPEN); one that stays silent may still be
+     * closing late, so the wait goes on.
+     */
     private Terminal awaitClose(TestClient c, Row row, List<byte[]> replies) throws InterruptedException {
-        Duration wait = closeWait(row);
-        if (ctx == null) return collectUntil(c, row, Integer.MAX_VALUE, wait, replies);
+        if (ctx == null) return awaitCloseNow(c, row, replies);
         Terminal[] end = new Terminal[1];
         InterruptedException[] interrupted = new InterruptedException[1];
         try {
             ctx.waitLong(() -> {
                 try {
-                    end[0] = collectUntil(c, row, Integer.MAX_VALUE, wait, replies);
+                    end[0] = awaitCloseNow(c, row, replies);
                 } catch (InterruptedException e) {
                     interrupted[0] = e;
                 }
@@ -117,6 +122,40 @@ public final class MalformedCaseRunner {
         }
         if (interrupted[0] != null) throw interrupted[0];
         return end[0];
+    }
+
+    private Terminal awaitCloseNow(TestClient c, Row row, List<byte[]> replies) throws InterruptedException {
+        long start = System.nanoTime();
+        Duration first = row.after() == After.CONNECT ? timeout : closeWait(row);
+        Terminal end = collectUntil(c, row, Integer.MAX_VALUE, first, replies);
+        if (end != null || row.after() == After.NOTHING) return end;
+        try {
+            c.send(new Packet.PingReq());
+        } catch (IOException e) {
+            return c.awaitClosed(timeout) ? Terminal.CLOSE : null;
+        }
+        long deadline = start + closeWait(row).toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            TestClient.Event e = c.next(Duration.ofNanos(left));
+            switch (e) {
+                case null -> {
+                    return null;
+                }
+                case TestClient.Event.Received r -> {
+                    if (r.packet() instanceof Packet.PingResp) return Terminal.OPEN;
+                    if (!(r.packet() instanceof Packet.Publish) || row.expectsPublish()) replies.add(Encoder.encode(r.packet()));
+                }
+                case TestClient.Event.Malformed m -> {
+                    replies.add(m.bytes());
+                    return Terminal.MALFORMED;
+                }
+                case TestClient.Event.Closed closed -> {
+                    return Terminal.CLOSE;
+                }
+            }
+        }
     }
 
     private Terminal observe(TestClient c, Row row, List<byte[]> replies) throws IOException, InterruptedException {
@@ -222,7 +261,8 @@ public final class MalformedCaseRunner {
         StringBuilder s = new StringBuilder();
         for (byte[] r : replies) s.append(shown(r)).append(" | ");
         if (!s.isEmpty()) s.setLength(s.length() - 3);
-        String how = end == null ? stillOpen : end == Terminal.MALFORMED
+        String how = end == null ? stillOpen : end == Terminal.OPEN && !stillOpen.contains(", no PINGRESP")
+                ? "open (PINGREQ answered)" : end == Terminal.MALFORMED
                 ? "(not a packet: the client stopped reading there, so whether the server closed is unknown)"
                 : end.name().toLowerCase();
         return s.isEmpty() ? how : s + " -> " + how;

@@ -34,7 +34,7 @@ final class MalformedTests {
             TestCase t = new TestCase(name, row.ids(), Level.parse(row.level()),
                     "malformed.tsv line " + row.line() + ": " + row.expectText(), ctx -> run(ctx, row));
             // Half a packet, or a row waiting in silence, may stall a server that reads whole packets under one lock.
-            tests.add(row.allows(Terminal.SILENT) ? t.runAlone() : t);
+            tests.add(row.allows(Terminal.SILENT) ? t.scheduled(TestCase.Schedule.ALONE) : t);
         }
         return tests;
     }

@@ -151,6 +151,8 @@ public final class Peer implements AutoCloseable {
      */
     public SubAck subscribeAll(List<Subscription> subscriptions) throws TestFailure {
         int id = nextPacketId();
+        // Noted before sending: a server may deliver matching messages before its SUBACK (3.8.4).
+        for (Subscription x : subscriptions) ctx.subscribed(clientId, x.filter());
         send(new Subscribe(id, subscriptions));
         SubAck ack = expect(SubAck.class, a -> a.packetId() == id, "SUBACK with packet id " + id + " [MQTT-3.8.4-1] [MQTT-3.8.4-2]");
         if (ack.returnCodes().size() != subscriptions.size()) {
@@ -163,10 +165,7 @@ public final class Peer implements AutoCloseable {
                         + subscriptions.get(i).qos(), ack.toString());
             }
         }
-        for (Subscription x : subscriptions) {
-            ctx.subscribed(clientId, x.filter());
-            if (TopicRules.hasWildcard(x.filter())) ctx.uses(Capability.WILDCARDS);
-        }
+        for (Subscription x : subscriptions) if (TopicRules.hasWildcard(x.filter())) ctx.uses(Capability.WILDCARDS);
         return ack;
     }
 

@@ -77,31 +77,39 @@ public final class Runner {
         long[][] spans = new long[n][2];
         List<Integer> together = new ArrayList<>();
         List<Integer> alone = new ArrayList<>();
-        for (int i = 0; i < n; i++) (tests.get(i).alone() ? alone : together).add(i);
+        List<Integer> background = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            switch (tests.get(i).schedule()) {
+                case CONCURRENT -> together.add(i);
+                case ALONE -> alone.add(i);
+                case BACKGROUND -> background.add(i);
+            }
+        }
         Traffic traffic = new Traffic();
         List<ServerEvent> events;
         try (Watchdog dog = new Watchdog(config, traffic)) {
-            phase(tests, together, Math.max(1, config.parallel()), results, spans, dog, traffic);
-            phase(tests, alone, 1, results, spans, dog, traffic);
-            for (int i : together) {
-                if (results[i].verdict() != Verdict.FAIL && results[i].verdict() != Verdict.ERROR) continue;
-                if (cleanup.stopped() || abandoned) break;
-                long[] span = new long[2];
-                Result again;
-                try {
-                    again = timed(tests.get(i), n + i, 1, Context.Waits.NONE, traffic, span);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                if (again.verdict() == Verdict.PASS || again.verdict() == Verdict.OBSERVED) {
-                    results[i] = intermittent(results[i], again);
-                } else if (again.verdict() == Verdict.FAIL || again.verdict() == Verdict.ERROR
-                        || again.verdict() == Verdict.SKIP && !cleanup.stopped()) {
-                    results[i] = again;
-                    spans[i] = span;
+            // Background tests each hold a slot of their own, beyond --parallel: they wait far more than they work.
+            Thread behind = Thread.ofVirtual().name("background-tests").start(() -> phase(tests, background,
+                    Math.max(1, background.size()), true, 0, results, spans, dog, traffic));
+            phase(tests, together, Math.max(1, config.parallel()), true, 0, results, spans, dog, traffic);
+            phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
+            // Each failure again, one at a time; only waits for a close or a re-send (passive) overlap.
+            List<Integer> failed = together.stream().filter(i -> results[i].verdict() == Verdict.FAIL
+                    || results[i].verdict() == Verdict.ERROR).toList();
+            Result[] again = new Result[n];
+            long[][] againSpans = new long[n][2];
+            if (!cleanup.stopped() && !abandoned) phase(tests, failed, 1, true, 1, again, againSpans, dog, traffic);
+            for (int i : failed) {
+                Result a = again[i];
+                if (a == null || a.verdict() == Verdict.NOT_SERVING || cleanup.stopped()) continue;
+                if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) {
+                    results[i] = intermittent(results[i], a);
+                } else {
+                    results[i] = a;
+                    spans[i] = againSpans[i];
                 }
             }
+            behind.join();
             List<String> triggers = dog.triggers();
             for (int i = 0; i < n; i++) {
                 Result r = results[i];
@@ -112,6 +120,9 @@ public final class Runner {
                 }
             }
             events = dog.events();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the background tests ran", e);
         }
         List<Result> all = RootCauses.annotate(List.of(results), uses);
         for (Result r : all) {
@@ -139,11 +150,15 @@ public final class Runner {
                 : config.timeout().multipliedBy(3);
     }
 
-    /** Runs the tests at {@code indices}, at most {@code parallel} at once, in their order. */
-    private void phase(List<TestCase> tests, List<Integer> indices, int parallel, Result[] results, long[][] spans,
-                       Watchdog dog, Traffic traffic) {
+    /**
+     * Runs the tests at {@code indices}, at most {@code parallel} at once, in their order; with {@code overlapWaits}
+     * a test waiting for a close or a re-send gives up its slot meanwhile. Results that are final (PASS, OBSERVED,
+     * SKIP) go to the progress listener at once; {@code attempt} 1 is a re-run.
+     */
+    private void phase(List<TestCase> tests, List<Integer> indices, int parallel, boolean overlapWaits, int attempt,
+                       Result[] results, long[][] spans, Watchdog dog, Traffic traffic) {
         Semaphore slots = new Semaphore(parallel);
-        Context.Waits waits = parallel == 1 ? Context.Waits.NONE : new Context.Waits() {
+        Context.Waits waits = !overlapWaits ? Context.Waits.NONE : new Context.Waits() {
             @Override
             public void idle() {
                 slots.release();
@@ -177,9 +192,10 @@ public final class Runner {
                     try {
                         Result r = cleanup.stopped() ? new Result(t, Verdict.SKIP, Duration.ZERO,
                                 "not started: the run was stopped", null, null, List.of(), null)
-                                : timed(t, i, 0, waits, traffic, spans[i]);
+                                : timed(t, attempt * tests.size() + i, attempt, waits, traffic, spans[i]);
                         results[i] = r;
-                        if (r.verdict() == Verdict.PASS || r.verdict() == Verdict.OBSERVED || r.verdict() == Verdict.SKIP) {
+                        if (attempt == 0 && (r.verdict() == Verdict.PASS || r.verdict() == Verdict.OBSERVED
+                                || r.verdict() == Verdict.SKIP)) {
                             synchronized (progress) {
                                 progress.accept(r);
                             }
