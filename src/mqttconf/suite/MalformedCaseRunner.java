@@ -69,9 +69,10 @@ public final class MalformedCaseRunner {
             c.sendRaw(bytes);
             List<byte[]> replies = new ArrayList<>();
             Terminal end = row.allowsOnly(Terminal.CLOSE) ? awaitClose(c, row, replies) : observe(c, row, replies);
-            String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + closeWait(row).toMillis() + " ms"
+            String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + closeWait().toMillis() + " ms"
                     + (row.after() == After.CONNECT ? ", no PINGRESP" : "")
                     : "still open after " + timeout.toMillis() + " ms, no PINGRESP";
+            if (end == Terminal.CLOSE && trace != null) trace.accept(c.name() + " <- (connection closed)");
             boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end)) || answeredThenClosed(row, end);
             boolean sizeLimit = !matched && end == Terminal.CLOSE && replies.isEmpty() && bytes.length >= Runner.LARGE_PACKET
                     && !row.allows(Terminal.CLOSE);
@@ -94,7 +95,7 @@ public final class MalformedCaseRunner {
      * How long a close may take: the standard sets no deadline, and servers commonly close a connection that
      * never sent a valid CONNECT on their handshake timeout (10 s): up to {@link RunConfig#lateWait()}.
      */
-    private Duration closeWait(Row row) {
+    private Duration closeWait() {
         return config.lateWait().compareTo(timeout) > 0 ? config.lateWait() : timeout;
     }
 
@@ -126,7 +127,7 @@ public final class MalformedCaseRunner {
 
     private Terminal awaitCloseNow(TestClient c, Row row, List<byte[]> replies) throws InterruptedException {
         long start = System.nanoTime();
-        Duration first = row.after() == After.CONNECT ? timeout : closeWait(row);
+        Duration first = row.after() == After.CONNECT ? timeout : closeWait();
         Terminal end = collectUntil(c, row, Integer.MAX_VALUE, first, replies);
         if (end != null || row.after() == After.NOTHING) return end;
         try {
@@ -134,7 +135,7 @@ public final class MalformedCaseRunner {
         } catch (IOException e) {
             return c.awaitClosed(timeout) ? Terminal.CLOSE : null;
         }
-        long deadline = start + closeWait(row).toNanos();
+        long deadline = start + closeWait().toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return null;
@@ -176,11 +177,11 @@ public final class MalformedCaseRunner {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) return null;
+            if (left <= 0) return row.allows(Terminal.CLOSE) ? lateClose(c) : null;
             TestClient.Event e = c.next(Duration.ofNanos(left));
             switch (e) {
                 case null -> {
-                    return null;
+                    return row.allows(Terminal.CLOSE) ? lateClose(c) : null;
                 }
                 case TestClient.Event.Received r -> {
                     if (r.packet() instanceof Packet.PingResp) return Terminal.OPEN;
@@ -195,6 +196,31 @@ public final class MalformedCaseRunner {
                 }
             }
         }
+    }
+
+    /**
+     * The PINGREQ went unanswered on a row that allows a close: the server may be closing late (no deadline),
+     * so the wait goes on to {@link RunConfig#lateWait()}, holding none of the run's slots.
+     */
+    private Terminal lateClose(TestClient c) throws InterruptedException {
+        Duration rest = closeWait().minus(timeout);
+        if (rest.isNegative() || rest.isZero()) return null;
+        if (ctx == null) return c.awaitClosed(rest) ? Terminal.CLOSE : null;
+        boolean[] closed = new boolean[1];
+        try {
+            ctx.waitLong(() -> {
+                try {
+                    closed[0] = c.awaitClosed(rest);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+        } catch (TestFailure impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+        return closed[0] ? Terminal.CLOSE : null;
     }
 
     /**

@@ -371,6 +371,8 @@ public final class Peer implements AutoCloseable {
             Event e = client.next(wait);
             // The client stops reading at a malformed packet: every later wait reports it, not the close after it.
             if (e instanceof Event.Closed || e instanceof Event.Malformed) closed = e;
+            // In the transcript too: a close answers a request (the watchdog looks for requests left unanswered).
+            if (e instanceof Event.Closed c) ctx.transcript().accept(client.name() + " <- (connection " + c.how() + ")");
             return e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

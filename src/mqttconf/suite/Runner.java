@@ -93,28 +93,28 @@ public final class Runner {
                     Math.max(1, background.size()), true, 0, results, spans, dog, traffic));
             phase(tests, together, Math.max(1, config.parallel()), true, 0, results, spans, dog, traffic);
             phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
-            // Each failure again, one at a time; only waits for a close or a re-send (passive) overlap.
-            List<Integer> failed = together.stream().filter(i -> results[i].verdict() == Verdict.FAIL
-                    || results[i].verdict() == Verdict.ERROR).toList();
+            // Each failure again, one at a time (only waits for a close or a re-send overlap). Not a test that
+            // stopped the server: run again, it would only stop it again.
+            List<String> triggersSoFar = dog.triggers();
+            List<Integer> failed = together.stream().filter(i -> (results[i].verdict() == Verdict.FAIL
+                    || results[i].verdict() == Verdict.ERROR) && !triggersSoFar.contains(tests.get(i).name())).toList();
             Result[] again = new Result[n];
             long[][] againSpans = new long[n][2];
             if (!cleanup.stopped() && !abandoned) phase(tests, failed, 1, true, 1, again, againSpans, dog, traffic);
             for (int i : failed) {
                 Result a = again[i];
-                if (a == null || a.verdict() == Verdict.NOT_SERVING || cleanup.stopped()) continue;
-                if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) {
+                if (a != null && !cleanup.stopped() && (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED)) {
                     results[i] = intermittent(results[i], a);
-                } else {
-                    results[i] = a;
-                    spans[i] = againSpans[i];
                 }
             }
             behind.join();
             List<String> triggers = dog.triggers();
             for (int i = 0; i < n; i++) {
                 Result r = results[i];
-                if ((r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR) && !triggers.contains(r.test().name())
-                        && dog.overlapsOutage(spans[i][0], spans[i][1])) {
+                if (r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || triggers.contains(r.test().name())) continue;
+                Watchdog.Extent lost = dog.outageDuring(spans[i][0], spans[i][1]);
+                // Partly serving (some client ids lost): only a failure where the server said nothing is its doing.
+                if (lost == Watchdog.Extent.TOTAL && (silence(r) || closed(r)) || lost == Watchdog.Extent.PARTIAL && silence(r)) {
                     results[i] = notServing(r, "failed while the server was not serving (see the run's server "
                             + "events): " + r.summary());
                 }
@@ -219,6 +219,19 @@ public final class Runner {
         } finally {
             span[1] = System.nanoTime();
         }
+    }
+
+    /** The failure is the server not answering (no CONNACK, nothing within a wait, no close and no PINGRESP). */
+    private static boolean silence(Result r) {
+        String o = r.observed() == null ? r.summary() : r.observed();
+        return r.verdict() == Verdict.ERROR || o.contains("nothing within") || o.contains("no PINGRESP")
+                || o.contains("still open after");
+    }
+
+    /** The failure is the server closing or breaking a connection. */
+    private static boolean closed(Result r) {
+        String o = r.observed() == null ? r.summary() : r.observed();
+        return o.contains("closed by peer") || o.contains("connection broken") || o.contains("-> close");
     }
 
     private static Result intermittent(Result first, Result again) {

@@ -16,8 +16,14 @@ final class Traffic {
     record Line(long nanos, String test, String connection, boolean sent, String packet) {
     }
 
-    /** The test and the packet most likely to have stopped the server, with the time it was sent. */
-    record Trigger(String test, String packet) {
+    /**
+     * The test and the packet most likely to have stopped the server, and the next few requests of other tests
+     * left unanswered from then on (the trigger may be among them: a request queued behind it looks the same).
+     */
+    record Trigger(String test, String packet, List<String> alsoUnanswered) {
+        Trigger(String test, String packet) {
+            this(test, packet, List.of());
+        }
     }
 
     private final Deque<Line> lines = new ArrayDeque<>();
@@ -35,25 +41,47 @@ final class Traffic {
         }
     }
 
+    private static String shorten(String packet) {
+        return packet.length() <= 120 ? packet : packet.substring(0, 120) + "...";
+    }
+
     /**
-     * Among the packets sent between {@code from} and {@code to}, the first after which its connection received
-     * nothing more: the server stopped answering it. Else the last packet sent before {@code to}; null if none.
+     * False for what no server answers (QoS 0 PUBLISH, PUBACK, PUBCOMP, DISCONNECT), and for a valid CONNECT: one
+     * left unanswered is what a stopped server does to every new connection, not what stops it.
+     */
+    private static boolean expectsReply(String packet) {
+        return !(packet.startsWith("PUBLISH") && packet.contains("qos=0") || packet.startsWith("PubAck")
+                || packet.startsWith("PubComp") || packet.startsWith("Disconnect") || packet.startsWith("CONNECT["));
+    }
+
+    /**
+     * Among the packets sent between {@code from} and {@code to} that call for an answer, the first after which
+     * its connection received nothing more: the server stopped answering it. Else the last packet sent before {@code to}; null if none.
      */
     synchronized Trigger trigger(long from, long to) {
         List<Line> all = new ArrayList<>(lines);
         Line last = null;
+        Line first = null;
+        List<String> others = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Line l = all.get(i);
             if (!l.sent() || l.nanos() > to) continue;
             last = l;
-            if (l.nanos() < from) continue;
+            if (l.nanos() < from || !expectsReply(l.packet())) continue;
             boolean answered = false;
             for (int k = i + 1; k < all.size() && !answered; k++) {
                 Line r = all.get(k);
                 answered = !r.sent() && r.test().equals(l.test()) && r.connection().equals(l.connection());
             }
-            if (!answered) return new Trigger(l.test(), l.connection() + " -> " + l.packet());
+            if (answered) continue;
+            if (first == null) {
+                first = l;
+            } else if (others.size() < 3 && !l.test().equals(first.test())) {
+                String o = l.test() + ": " + l.connection() + " -> " + shorten(l.packet());
+                if (others.stream().noneMatch(x -> x.startsWith(l.test() + ":"))) others.add(o);
+            }
         }
+        if (first != null) return new Trigger(first.test(), first.connection() + " -> " + first.packet(), others);
         return last == null ? null : new Trigger(last.test(), last.connection() + " -> " + last.packet());
     }
 }

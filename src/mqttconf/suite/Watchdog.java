@@ -25,11 +25,17 @@ import mqttconf.codec.Packet.Disconnect;
  */
 final class Watchdog implements AutoCloseable {
     static final Duration PERIOD = Duration.ofSeconds(1);
-    static final int PROBES = 4;
+    static final int PROBES = 8;
     private static final int MAX_EVENTS = 8;
 
-    /** When the server was not serving: from the last round it answered to the first it answered again. */
-    record Outage(long from, long to) {
+    /** How much of the server an outage took: all fresh connections, or some of them (per client id). */
+    enum Extent { NONE, PARTIAL, TOTAL }
+
+    /**
+     * When the server was not serving: from the last round it answered to the first it answered again;
+     * {@code total} when some round got no CONNACK at all.
+     */
+    record Outage(long from, long to, boolean total) {
         boolean overlaps(long start, long end) {
             return start <= to && end >= from;
         }
@@ -48,6 +54,10 @@ final class Watchdog implements AutoCloseable {
     private Traffic.Trigger downTrigger;
     private int probeCount;
     private boolean served;
+    /** The last round got no CONNACK at all; some round of the current outage got none. */
+    private boolean totalNow;
+    private boolean wasTotal;
+    private boolean lastRoundNone;
 
     Watchdog(RunConfig config, Traffic traffic) {
         this.config = config;
@@ -79,7 +89,8 @@ final class Watchdog implements AutoCloseable {
                     }
                 }
                 if (closing) return;
-                record(start, problem == null ? null : failed + " of " + PROBES + " fresh connections: " + problem);
+                record(start, problem == null ? null : failed + " of " + PROBES + " fresh connections: " + problem,
+                        failed == PROBES);
                 long next = start + PERIOD.toNanos();
                 long sleep = next - System.nanoTime();
                 if (sleep > 0) Thread.sleep(Duration.ofNanos(sleep));
@@ -118,16 +129,24 @@ final class Watchdog implements AutoCloseable {
         };
     }
 
-    private synchronized void record(long roundStart, String problem) {
+    private synchronized void record(long roundStart, String problem, boolean none) {
         long now = System.nanoTime();
         if (problem == null) {
             served = true;
             if (downSince >= 0) end(now, true);
+            lastRoundNone = false;
             lastServed = roundStart;
             notifyAll();
             return;
         }
-        if (downSince >= 0 || !served) return;
+        if (!served) return;
+        // Two rounds in a row without any CONNACK: with a worker per client-id hash lost, a round of random ids
+        // all landing on it is not rare; two are.
+        totalNow = none && lastRoundNone;
+        lastRoundNone = none;
+        if (totalNow) wasTotal = true;
+        notifyAll();
+        if (downSince >= 0) return;
         downSince = now;
         downWhat = problem;
         downTrigger = traffic.trigger(lastServed, roundStart);
@@ -135,26 +154,36 @@ final class Watchdog implements AutoCloseable {
     }
 
     private void end(long now, boolean recovered) {
-        outages.add(new Outage(lastServed, recovered ? now : Long.MAX_VALUE));
+        outages.add(new Outage(lastServed, recovered ? now : Long.MAX_VALUE, wasTotal));
         if (downTrigger != null) triggers.add(downTrigger.test());
         if (events.size() < MAX_EVENTS) {
             events.add(new ServerEvent("at " + LocalTime.now().minusNanos(System.nanoTime() - downSince)
-                    .truncatedTo(ChronoUnit.MILLIS) + " the server stopped serving: " + downWhat,
-                    downTrigger == null ? "" : downTrigger.test(), downTrigger == null ? "" : downTrigger.packet(),
-                    recovered, Duration.ofNanos(now - downSince)));
+                    .truncatedTo(ChronoUnit.MILLIS) + " the server stopped serving" + (wasTotal ? "" : " some client ids")
+                    + ": " + downWhat + unanswered(), downTrigger == null ? "" : downTrigger.test(),
+                    downTrigger == null ? "" : downTrigger.packet(), recovered, Duration.ofNanos(now - downSince)));
         }
         downSince = -1;
+        totalNow = false;
+        wasTotal = false;
     }
 
-    /** True while the last round of probes failed. */
+    private String unanswered() {
+        return downTrigger == null || downTrigger.alsoUnanswered().isEmpty() ? ""
+                : "; unanswered next: " + String.join("; ", downTrigger.alsoUnanswered());
+    }
+
+    /**
+     * True while the last round of probes got no CONNACK at all. A server answering some client ids only (one
+     * worker lost) is partly serving: tests go on, since most of what they find is still true.
+     */
     synchronized boolean down() {
-        return downSince >= 0;
+        return downSince >= 0 && totalNow;
     }
 
-    /** Waits up to {@code bound} for the server to serve again; true if it does (or never stopped). */
+    /** Waits up to {@code bound} for the server to answer again; true if it does (or never stopped). */
     synchronized boolean awaitServing(Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
-        while (downSince >= 0) {
+        while (downSince >= 0 && totalNow) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return false;
             wait(Math.max(1, left / 1_000_000));
@@ -162,10 +191,15 @@ final class Watchdog implements AutoCloseable {
         return true;
     }
 
-    /** Whether a test that ran from {@code start} to {@code end} (nano times) overlapped an outage. */
-    synchronized boolean overlapsOutage(long start, long end) {
-        if (downSince >= 0 && end >= lastServed) return true;
-        return outages.stream().anyMatch(o -> o.overlaps(start, end));
+    /** How much of the server was lost while a test ran from {@code start} to {@code end} (nano times). */
+    synchronized Extent outageDuring(long start, long end) {
+        Extent worst = downSince >= 0 && end >= lastServed ? (wasTotal ? Extent.TOTAL : Extent.PARTIAL) : Extent.NONE;
+        for (Outage o : outages) {
+            if (!o.overlaps(start, end)) continue;
+            if (o.total()) return Extent.TOTAL;
+            worst = Extent.PARTIAL;
+        }
+        return worst;
     }
 
     /** The tests named as triggers: their own verdicts stand. */
@@ -180,9 +214,9 @@ final class Watchdog implements AutoCloseable {
         List<ServerEvent> all = new ArrayList<>(events);
         if (downSince >= 0 && all.size() < MAX_EVENTS) {
             all.add(new ServerEvent("at " + LocalTime.now().minusNanos(System.nanoTime() - downSince)
-                    .truncatedTo(ChronoUnit.MILLIS) + " the server stopped serving: " + downWhat,
-                    downTrigger == null ? "" : downTrigger.test(), downTrigger == null ? "" : downTrigger.packet(),
-                    false, Duration.ofNanos(System.nanoTime() - downSince)));
+                    .truncatedTo(ChronoUnit.MILLIS) + " the server stopped serving" + (wasTotal ? "" : " some client ids")
+                    + ": " + downWhat + " (not recovered by the end of the run)" + unanswered(), downTrigger == null ? ""
+                    : downTrigger.test(), downTrigger == null ? "" : downTrigger.packet(), false, Duration.ofNanos(System.nanoTime() - downSince)));
         }
         return all;
     }

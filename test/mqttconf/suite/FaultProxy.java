@@ -67,6 +67,10 @@ final class FaultProxy implements AutoCloseable {
             return false;
         }
 
+        /** Whether the client's side holds the start of a packet not yet complete (called as bytes arrive). */
+        void partial(boolean pending) {
+        }
+
         /** Packets the client gets when the server has closed, just before the proxy closes the client's side. */
         List<Packet> lastWords() {
             return List.of();
@@ -209,11 +213,13 @@ final class FaultProxy implements AutoCloseable {
                     toServer(link, fault, out, buf.array(), buf.position(), buf.remaining());
                     buf.position(buf.limit());
                 }
+                fault.partial(buf.hasRemaining());
                 buf.compact();
             }
         } catch (IOException ended) {
             // either side went away
         }
+        fault.partial(false);
         link.close();
     }
 

