@@ -327,8 +327,10 @@ public final class Runner {
                         + ctx.largestSent() + "-byte packet: a limit of its own (see limits.packet-size), not a "
                         + "deviation", null, null, ctx.notes(), null);
             }
-            // A SHOULD or MAY test whose setup fails has nothing to report: the MUST tests judge that setup.
-            if (test.level() != Level.MUST && checked.isEmpty()) {
+            // A SHOULD or MAY test whose setup fails has nothing to report: the MUST tests judge that setup. A
+            // malformed packet from the server is a deviation wherever it shows.
+            boolean malformed = f.observed() != null && f.observed().startsWith("a malformed packet from the server");
+            if (test.level() != Level.MUST && checked.isEmpty() && !malformed) {
                 return new Result(test, Verdict.SKIP, elapsed(start), "could not check: " + f.getMessage(), null, null,
                         ctx.notes(), null);
             }
@@ -363,8 +365,9 @@ public final class Runner {
     /** FAIL with every deviation; expected and observed of the first. */
     private static Result fail(TestCase test, Context ctx, long start, List<Deviation> deviations) {
         Deviation first = deviations.get(0);
+        long checks = deviations.stream().map(d -> d.expected() + "\n" + d.observed()).distinct().count();
         String summary = "expected " + first.expected() + "; observed " + first.observed()
-                + (deviations.size() > 1 ? " (and " + (deviations.size() - 1) + " more)" : "");
+                + (checks > 1 ? " (and " + (checks - 1) + " more)" : "");
         return new Result(test, Verdict.FAIL, elapsed(start), summary, first.expected(), first.observed(), ctx.notes(),
                 ctx.transcript().tail(EVIDENCE_LINES), deviations);
     }
