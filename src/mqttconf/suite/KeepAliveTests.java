@@ -60,7 +60,7 @@ final class KeepAliveTests {
         }
         ctx.require(after.toMillis() >= 1000L * keepAlive, "no disconnect before the keep alive of " + keepAlive
                 + " s has passed [MQTT-3.1.2-24]", "disconnected " + after.toMillis() + " ms after CONNECT");
-        watcher.expectPublish(p -> p.topic().equals(topic),
+        watcher.expectPublishLate(p -> p.topic().equals(topic),
                 "the will message after the keep alive expired [MQTT-3.1.2-8]");
     }
 
