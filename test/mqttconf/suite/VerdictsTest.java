@@ -251,6 +251,32 @@ class VerdictsTest {
     }
 
     /**
+     * A server without QoS 2 (it answers a QoS 2 PUBLISH with PUBACK, as one real server does): the test that
+     * establishes QoS 2 flows fails, and a test failing at its QoS 2 step says it follows from that and is listed
+     * under the same distinct deviation, not as one of its own.
+     */
+    @Test
+    void failuresFollowingFromABrokenCapabilityPointAtTheTestThatEstablishesIt() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) throws java.io.IOException {
+                if (!(p instanceof Publish x) || x.qos() != 2) return true;
+                link.toServer(x.withQos(1, x.packetId()));
+                return false;
+            }
+        }, List.of("publish.qos2-round-trip", "qos.in-order-delivery", "publish.qos1-round-trip"), 4);
+        String all = shown(report) + "\n" + report.rootCauses();
+        assertEquals(Verdict.FAIL, result(report, "publish.qos2-round-trip").verdict(), all);
+        Result follower = result(report, "qos.in-order-delivery");
+        assertEquals(Verdict.FAIL, follower.verdict(), all);
+        assertTrue(follower.summary().contains("follows from broken QoS 2 flows: see publish.qos2-round-trip"), all);
+        assertEquals(Verdict.PASS, result(report, "publish.qos1-round-trip").verdict(), all);
+        RootCause cause = report.rootCauses().get(0);
+        assertEquals("MQTT-3.3.4-1", cause.statementId(), all);
+        assertEquals(List.of("publish.qos2-round-trip", "qos.in-order-delivery"), cause.tests(), all);
+    }
+
+    /**
      * A server answering a row's bytes with a malformed packet and then closing: the client stops reading at the
      * malformed packet and closes its own side, which must never count as the server's close.
      */
