@@ -90,10 +90,12 @@ public final class Peer implements AutoCloseable {
 
     public void send(Packet p) throws TestFailure {
         if (p instanceof Publish || p instanceof Subscribe) ctx.sent(Encoder.encode(p).length);
+        // The client stopped reading at a malformed packet and closed: that packet is what went wrong.
+        if (closed instanceof Event.Malformed) throw failure("the connection to stay open to send " + p, closed, ctx.timeout(), "");
         try {
             client.send(p);
         } catch (IOException e) {
-            throw new TestFailure("the connection to stay open to send " + p, "connection broken: " + e.getMessage());
+            throw broken("the connection to stay open to send " + p, e);
         }
     }
 
@@ -102,8 +104,7 @@ public final class Peer implements AutoCloseable {
         try {
             client.sendTogether(List.of(packets));
         } catch (IOException e) {
-            throw new TestFailure("the connection to stay open to send " + List.of(packets),
-                    "connection broken: " + e.getMessage());
+            throw broken("the connection to stay open to send " + List.of(packets), e);
         }
     }
 
@@ -252,7 +253,7 @@ public final class Peer implements AutoCloseable {
             Event e = next(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (!(e instanceof Event.Received r)) {
                 String seen = others.isEmpty() ? "" : " (received meanwhile: " + others + ")";
-                throw new TestFailure(expected, describe(e, wait) + seen);
+                throw failure(expected, e, wait, seen);
             }
             Packet p = r.packet();
             if (p instanceof Publish pub && foreign(pub)) continue;
@@ -283,7 +284,7 @@ public final class Peer implements AutoCloseable {
      */
     public Packet receive(Duration wait) throws TestFailure {
         Event e = next(wait);
-        if (e instanceof Event.Malformed) throw new TestFailure("a well-formed packet from the server", describe(e));
+        if (e instanceof Event.Malformed) throw failure("a well-formed packet from the server", e, wait, "");
         return e instanceof Event.Received r ? r.packet() : null;
     }
 
@@ -394,6 +395,34 @@ public final class Peer implements AutoCloseable {
 
     private String describe(Event e) {
         return describe(e, ctx.timeout());
+    }
+
+    /**
+     * A send failed: if the client had stopped reading at a malformed packet (and so closed the socket), that
+     * packet is what went wrong; deliveries before it are kept.
+     */
+    private TestFailure broken(String expected, IOException e) {
+        for (int i = 0; i < 10_000; i++) {
+            Event ev = next(Duration.ZERO);
+            if (ev instanceof Event.Malformed) return failure(expected, ev, ctx.timeout(), "");
+            if (!(ev instanceof Event.Received r)) break;
+            if (r.packet() instanceof Publish pub) inbox.add(pub);
+            else unclaimed.add(r.packet());
+        }
+        if (closed instanceof Event.Malformed) return failure(expected, closed, ctx.timeout(), "");
+        return new TestFailure(expected, "connection broken: " + e.getMessage());
+    }
+
+    /**
+     * The failure of a wait that ended with {@code e}. A malformed packet breaks the statement the decoder names
+     * (a SUBACK return code 3 is [MQTT-3.9.3-2], a wildcard in a topic name [MQTT-3.3.2-2]), not the statement of
+     * what was awaited; one the decoder names none for has no statement.
+     */
+    private TestFailure failure(String expected, Event e, Duration wait, String more) {
+        if (e instanceof Event.Malformed m) {
+            return new TestFailure(TestFailure.idsIn(m.error().getMessage()), expected, describe(e, wait) + more);
+        }
+        return new TestFailure(expected, describe(e, wait) + more);
     }
 
     private String describe(Event e, Duration wait) {

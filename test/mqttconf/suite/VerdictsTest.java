@@ -277,6 +277,22 @@ class VerdictsTest {
     }
 
     /**
+     * A server mapping topics onto another messaging system's syntax ('.' as a separator, '*' as a wildcard), as
+     * one real server does: the levels holding them come back changed, one with a wildcard in its topic name.
+     */
+    @Test
+    void topicLevelsHoldingDotsAndStarsMustComeBackUnchanged() throws Exception {
+        Report report = throughProxy(() -> rewrite(p -> p instanceof Publish x && (x.topic().endsWith("/*")
+                || x.topic().endsWith("/a.b")) ? new Publish(x.topic().replace("/*", "/+").replace("/a.b", "/a/b"),
+                x.payload(), x.qos(), x.retain(), x.dup(), x.packetId()) : p), List.of("topics.special-characters-in-levels"), 1);
+        Result r = result(report, "topics.special-characters-in-levels");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertTrue(r.failedStatements().contains("MQTT-3.3.2-2") || r.failedStatements().contains("MQTT-4.7.1-1"),
+                shown(report));
+        assertTrue(r.failedStatements().contains("MQTT-4.5.0-1"), shown(report));
+    }
+
+    /**
      * A server answering a row's bytes with a malformed packet and then closing: the client stops reading at the
      * malformed packet and closes its own side, which must never count as the server's close.
      */
