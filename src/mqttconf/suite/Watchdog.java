@@ -19,7 +19,8 @@ import mqttconf.codec.Packet.Disconnect;
 /**
  * Knows whether the server is still serving while tests run: every second a few fresh connections (new client
  * ids, since a server may lose only the worker some client ids hash to) must each get a CONNACK, whatever its
- * return code, within the timeout. Once a round was answered, a failed round starts an outage, reported once as
+ * return code, within the timeout. Once a round was answered, two failed rounds in a row make an outage (from
+ * the last round answered in full), reported once as
  * a {@link ServerEvent} naming the test and the packet sent just before; a whole round answered again ends it.
  * A server that never answers the probes (a fake one in a test, say) is never judged.
  */
@@ -36,8 +37,12 @@ final class Watchdog implements AutoCloseable {
      * {@code total} when some round got no CONNACK at all.
      */
     record Outage(long from, long to, boolean total) {
+        /**
+         * A test overlaps an outage if it went on for a period after the server was last seen serving: one that
+         * ended just as the server stopped spent its waits while it served.
+         */
         boolean overlaps(long start, long end) {
-            return start <= to && end >= from;
+            return start <= to && end >= from + PERIOD.toNanos();
         }
     }
 
@@ -48,7 +53,9 @@ final class Watchdog implements AutoCloseable {
     private final List<ServerEvent> events = new ArrayList<>();
     private final List<String> triggers = new ArrayList<>();
     private volatile boolean closing;
+    /** When the last round answered in full ended, and when it started (the trigger came after that). */
     private long lastServed = System.nanoTime();
+    private long lastRoundStart = lastServed;
     private long downSince = -1;
     private String downWhat;
     private Traffic.Trigger downTrigger;
@@ -58,6 +65,8 @@ final class Watchdog implements AutoCloseable {
     private boolean totalNow;
     private boolean wasTotal;
     private boolean lastRoundNone;
+    /** Rounds with a probe unanswered since the last round answered in full. */
+    private int failingRounds;
 
     Watchdog(RunConfig config, Traffic traffic) {
         this.config = config;
@@ -133,13 +142,18 @@ final class Watchdog implements AutoCloseable {
         long now = System.nanoTime();
         if (problem == null) {
             served = true;
+            // One round with a late CONNACK, answered fully the next second, is a busy server, not an outage.
+            if (downSince >= 0 && failingRounds < 2) forget();
             if (downSince >= 0) end(now, true);
+            failingRounds = 0;
             lastRoundNone = false;
-            lastServed = roundStart;
+            lastRoundStart = roundStart;
+            lastServed = now;
             notifyAll();
             return;
         }
         if (!served) return;
+        failingRounds++;
         // Two rounds in a row without any CONNACK: with a worker per client-id hash lost, a round of random ids
         // all landing on it is not rare; two are.
         totalNow = none && lastRoundNone;
@@ -149,8 +163,14 @@ final class Watchdog implements AutoCloseable {
         if (downSince >= 0) return;
         downSince = now;
         downWhat = problem;
-        downTrigger = traffic.trigger(lastServed, roundStart);
+        downTrigger = traffic.trigger(lastRoundStart, roundStart);
         notifyAll();
+    }
+
+    private void forget() {
+        downSince = -1;
+        totalNow = false;
+        wasTotal = false;
     }
 
     private void end(long now, boolean recovered) {
@@ -193,7 +213,8 @@ final class Watchdog implements AutoCloseable {
 
     /** How much of the server was lost while a test ran from {@code start} to {@code end} (nano times). */
     synchronized Extent outageDuring(long start, long end) {
-        Extent worst = downSince >= 0 && end >= lastServed ? (wasTotal ? Extent.TOTAL : Extent.PARTIAL) : Extent.NONE;
+        Extent worst = downSince >= 0 && failingRounds >= 2 && end >= lastServed + PERIOD.toNanos()
+                ? (wasTotal ? Extent.TOTAL : Extent.PARTIAL) : Extent.NONE;
         for (Outage o : outages) {
             if (!o.overlaps(start, end)) continue;
             if (o.total()) return Extent.TOTAL;
@@ -205,14 +226,14 @@ final class Watchdog implements AutoCloseable {
     /** The tests named as triggers: their own verdicts stand. */
     synchronized List<String> triggers() {
         List<String> all = new ArrayList<>(triggers);
-        if (downSince >= 0 && downTrigger != null) all.add(downTrigger.test());
+        if (downSince >= 0 && failingRounds >= 2 && downTrigger != null) all.add(downTrigger.test());
         return all;
     }
 
     /** The outages seen, one event each; one still going on is reported as not recovered. */
     synchronized List<ServerEvent> events() {
         List<ServerEvent> all = new ArrayList<>(events);
-        if (downSince >= 0 && all.size() < MAX_EVENTS) {
+        if (downSince >= 0 && failingRounds >= 2 && all.size() < MAX_EVENTS) {
             all.add(new ServerEvent("at " + LocalTime.now().minusNanos(System.nanoTime() - downSince)
                     .truncatedTo(ChronoUnit.MILLIS) + " the server stopped serving" + (wasTotal ? "" : " some client ids")
                     + ": " + downWhat + " (not recovered by the end of the run)" + unanswered(), downTrigger == null ? ""
