@@ -14,6 +14,7 @@ import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;
 import mqttconf.cli.UsageException;
 import mqttconf.cli.VersionMode;
+import mqttconf.explore.ExploreMode;
 import mqttconf.loss.LossMode;
 import mqttconf.suite.TestMode;
 import mqttconf.tls.CertsMode;
@@ -24,7 +25,7 @@ import mqttconf.tls.CertsMode;
  */
 public final class Main {
     /** Every mode, in the order the help lists them. */
-    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new BenchMode(), new LossMode(),
+    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new ExploreMode(), new BenchMode(), new LossMode(),
             new StatementsMode(), new CertsMode(), new VersionMode());
 
     private Main() {
