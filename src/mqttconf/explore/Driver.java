@@ -387,7 +387,11 @@ final class Driver {
         }
     }
 
-    /** Ends every connection with DISCONNECT, clears the retained topics and removes the kept sessions. */
+    /**
+     * Ends every connection with DISCONNECT, clears the retained topics and removes the kept sessions (a CONNECT
+     * with cleanSession 1 for each [MQTT-3.1.2-6]). The trace's names are its own, so nothing here waits for
+     * more than each cleanup connection's PINGRESP.
+     */
     private void cleanup() throws InterruptedException {
         for (int c = 0; c < conns.length; c++) {
             if (conns[c] == null) continue;
@@ -396,14 +400,16 @@ final class Driver {
             } catch (IOException ignored) {
                 // gone already
             }
-            conns[c].client.awaitClosed(Duration.ofMillis(Math.min(500, timeout.toMillis())));
             conns[c].client.close();
             conns[c] = null;
         }
         List<String> topics = new ArrayList<>(model.retainedTopics());
-        for (int c = 0; c < conns.length; c++) {
-            if (!model.persistent(c) && !(c == 0 && !topics.isEmpty())) continue;
-            try (TestClient t = config.dialer().open(config.host(), config.port(), timeout, "cleanup")) {
+        List<TestClient> open = new ArrayList<>();
+        try {
+            for (int c = 0; c < conns.length; c++) {
+                if (!model.persistent(c) && !(c == 0 && !topics.isEmpty())) continue;
+                TestClient t = config.dialer().open(config.host(), config.port(), timeout, "cleanup");
+                open.add(t);
                 Packet.Connect connect = Packet.Connect.of(names.clientId(c), true, 60);
                 if (config.username() != null) connect = connect.withCredentials(config.username(), config.password());
                 List<Packet> out = new ArrayList<>(List.of(connect));
@@ -411,12 +417,16 @@ final class Driver {
                     for (String topic : topics) out.add(new Publish(names.topic(topic), new byte[0], 0, true, false, 0));
                 }
                 out.add(new PingReq());
-                out.add(new Disconnect());
                 t.sendTogether(out);
-                t.awaitClosed(timeout);
-            } catch (IOException ignored) {
-                // best effort: what is left is reported by the caller's summary of the run, not per trace
             }
+            for (TestClient t : open) {
+                t.await(PingResp.class, timeout);
+                t.send(new Disconnect());
+            }
+        } catch (IOException ignored) {
+            // best effort: the trace's names are never used again
+        } finally {
+            for (TestClient t : open) t.close();
         }
     }
 }

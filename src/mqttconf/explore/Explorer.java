@@ -25,15 +25,17 @@ public final class Explorer {
     /** Shrinking runs the trace at most this many times. */
     static final int SHRINK_BUDGET = 150;
     static final int CONFIRMATIONS = 3;
+    /** How often a divergence that did not reproduce every time is shrunk again when traces show it. */
+    static final int MAX_ATTEMPTS = 3;
 
     /** A distinct divergence: found by {@code seed} in a trace of {@code original} steps, shrunk to {@code steps}. */
     public record Found(Divergence divergence, long seed, int original, List<Step> steps, int clients, int reproduced,
-                        int shownAt, List<String> transcript) {
+                        int shownAt, List<String> transcript, List<String> misses) {
     }
 
     /** What a run did. */
-    public record Summary(int traces, long steps, Duration wall, Set<String> reached, List<Found> found, int errors,
-                          String firstError) {
+    public record Summary(int traces, long steps, Duration wall, Set<String> reached, List<Found> found,
+                          List<Found> unconfirmed, int errors, String firstError) {
         public double tracesPerSecond() {
             return traces / Math.max(0.001, wall.toNanos() / 1e9);
         }
@@ -45,6 +47,13 @@ public final class Explorer {
     private final Consumer<String> progress;
     private final AtomicInteger names = new AtomicInteger();
     private final Set<String> reached = ConcurrentHashMap.newKeySet();
+    private volatile boolean untilFirst;
+
+    /** Stops starting traces once a divergence is found (and shrunk): a budgeted search for one deviation. */
+    public Explorer untilFirst() {
+        untilFirst = true;
+        return this;
+    }
 
     public Explorer(RunConfig config, int clients, int parallel, Consumer<String> progress) {
         this.config = config;
@@ -62,6 +71,8 @@ public final class Explorer {
         AtomicInteger errors = new AtomicInteger();
         AtomicLong steps = new AtomicLong();
         Map<String, Found> found = new LinkedHashMap<>();
+        List<Found> unconfirmed = new ArrayList<>();
+        Map<String, Integer> attempts = new ConcurrentHashMap<>();
         Set<String> shrinking = ConcurrentHashMap.newKeySet();
         String[] firstError = new String[1];
         AtomicLong lastReport = new AtomicLong(start);
@@ -70,7 +81,7 @@ public final class Explorer {
                 pool.submit(() -> {
                     while (true) {
                         int i = next.getAndIncrement();
-                        if (i >= runs || System.nanoTime() >= end) return null;
+                        if (i >= runs || System.nanoTime() >= end || untilFirst && foundAny(found)) return null;
                         long traceSeed = seed + i;
                         List<Step> trace = new Generator(traceSeed, clients, reached).trace(minSteps, maxSteps);
                         Driver.Outcome o;
@@ -85,12 +96,23 @@ public final class Explorer {
                         }
                         steps.addAndGet(o.stepsRun());
                         int n = done.incrementAndGet();
-                        if (o.divergence() != null && shrinking.add(o.divergence().signature())) {
+                        String sig = o.divergence() == null ? null : o.divergence().signature();
+                        if (sig != null && attempts.merge(sig, 1, Integer::sum) <= MAX_ATTEMPTS && shrinking.add(sig)) {
                             Found f = shrink(o.divergence(), traceSeed, trace);
-                            synchronized (found) {
-                                found.put(o.divergence().signature(), f);
+                            // Claimed only when every replay shows it; else it may be the machine's timing, and is tried again.
+                            if (f.reproduced() == CONFIRMATIONS) {
+                                synchronized (found) {
+                                    found.put(sig, f);
+                                    progress.accept(Report.found(f, found.size()));
+                                }
+                            } else {
+                                synchronized (found) {
+                                    unconfirmed.add(f);
+                                }
+                                progress.accept("explore: not claimed, reproduced " + f.reproduced() + " of " + CONFIRMATIONS
+                                        + " replays: " + f.divergence());
+                                shrinking.remove(sig);
                             }
-                            progress.accept(Report.found(f, found.size()));
                         }
                         long now = System.nanoTime();
                         long last = lastReport.get();
@@ -103,11 +125,19 @@ public final class Explorer {
             }
         }
         List<Found> all;
+        List<Found> maybe;
         synchronized (found) {
             all = List.copyOf(found.values());
+            maybe = List.copyOf(unconfirmed);
         }
         return new Summary(done.get(), steps.get(), Duration.ofNanos(System.nanoTime() - start), new TreeSet<>(reached),
-                all, errors.get(), firstError[0]);
+                all, maybe, errors.get(), firstError[0]);
+    }
+
+    private static boolean foundAny(Map<String, Found> found) {
+        synchronized (found) {
+            return !found.isEmpty();
+        }
     }
 
     /** Runs one trace with fresh names; the statements it reached count for the run. */
@@ -127,20 +157,23 @@ public final class Explorer {
         if (!same(target, small)) small = Shrinker.valid(trace);
         int reproduced = 0;
         Driver.Outcome last = null;
+        List<String> misses = new ArrayList<>();
         for (int i = 0; i < CONFIRMATIONS; i++) {
             try {
                 Driver.Outcome o = run(small, true);
                 if (o.divergence() != null && o.divergence().signature().equals(target.signature())) {
                     reproduced++;
                     last = o;
+                } else {
+                    misses.add(o.divergence() == null ? "no divergence" : o.divergence().toString());
                 }
             } catch (IOException e) {
-                // counts as not reproduced
+                misses.add("could not run: " + e.getMessage());
             }
         }
         Divergence shown = last == null ? target : last.divergence();
         return new Found(shown, seed, trace.size(), small, clients, reproduced, last == null ? -1 : last.step(),
-                last == null ? List.of() : last.transcript());
+                last == null ? List.of() : last.transcript(), misses);
     }
 
     private boolean same(Divergence target, List<Step> candidate) {

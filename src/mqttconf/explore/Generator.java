@@ -26,6 +26,7 @@ final class Generator {
     private final Random random;
     private final int clients;
     private final Set<String> reached;
+    private Step.Publish lastPublish;
 
     Generator(long seed, int clients, Set<String> reached) {
         this.random = new Random(seed);
@@ -111,6 +112,15 @@ final class Generator {
     }
 
     private Step publish(int c) {
+        // Runs of the same message kind from one client: what ordering [MQTT-4.6.0-6] is about.
+        if (lastPublish != null && lastPublish.client() == c && random.nextInt(3) == 0) {
+            return new Step.Publish(c, lastPublish.topic(), lastPublish.qos(), false, false);
+        }
+        lastPublish = publishAnew(c);
+        return lastPublish;
+    }
+
+    private Step.Publish publishAnew(int c) {
         String topic = Step.TOPICS.get(random.nextInt(Step.TOPICS.size()));
         boolean retain = random.nextInt(100) < weight("retain", 20);
         boolean empty = retain && random.nextInt(5) == 0;

@@ -339,7 +339,7 @@ final class Model {
         Session s = sessions.get(slot);
         String payload = new String(p.payload(), java.nio.charset.StandardCharsets.UTF_8);
         if (!check(p.qos() > 0 || !p.dup(), "MQTT-3.3.1-2")) return fail("MQTT-3.3.1-2", "DUP 0 on a QoS 0 PUBLISH", p);
-        Msg m = payload.isEmpty() ? emptyFor(s, p.topic()) : byPayload.get(payload);
+        Msg m = payload.isEmpty() ? emptyFor(s, p) : byPayload.get(payload);
         if (m == null && payload.startsWith("w") && p.topic().equals(Step.WILL_TOPIC)) {
             return fail("MQTT-3.14.4-3", "no will published for a connection ended by DISCONNECT", p);
         }
@@ -405,7 +405,15 @@ final class Model {
         return new Judged(Kind.NEW, null);
     }
 
-    private Msg emptyFor(Session s, String topic) {
+    /** A zero-byte message is known by its topic: the one in flight under this packet id, else the oldest still to come. */
+    private Msg emptyFor(Session s, Publish p) {
+        String topic = p.topic();
+        if (p.qos() > 0) {
+            for (Map<Integer, Msg> flight : List.of(s.outbound, s.resendDue, s.pubRelDue, s.ackedBefore)) {
+                Msg m = flight.get(p.packetId());
+                if (m != null && m.payload().isEmpty() && m.topic().equals(topic)) return m;
+            }
+        }
         for (Expect e : s.expects) {
             if (e.msg.payload().isEmpty() && e.msg.topic().equals(topic) && e.copies < e.maxCopies && e.voided == null) return e.msg;
         }

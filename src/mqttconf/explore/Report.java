@@ -27,6 +27,7 @@ final class Report {
         out.append("  ").append(f.shownAt() < 0 ? "at the end (waiting for what was due)" : "at step " + (f.shownAt() + 1)).append('\n');
         out.append("  expected (allowed): ").append(d.expected()).append('\n');
         out.append("  observed:           ").append(d.observed()).append('\n');
+        for (String miss : f.misses()) out.append("  a replay that did not reproduce it: ").append(miss).append('\n');
         return out.toString();
     }
 
@@ -38,6 +39,10 @@ final class Report {
         for (Explorer.Found f : s.found()) {
             out.append(String.format("  [%s] %s (%d -> %d steps, reproduced %d/%d)%n", f.divergence().statement(),
                     f.divergence().expected(), f.original(), f.steps().size(), f.reproduced(), Explorer.CONFIRMATIONS));
+        }
+        for (Explorer.Found f : s.unconfirmed()) {
+            out.append(String.format("  not claimed (reproduced %d of %d replays): [%s] %s; observed %s%n", f.reproduced(),
+                    Explorer.CONFIRMATIONS, f.divergence().statement(), f.divergence().expected(), f.divergence().observed()));
         }
         return out.toString();
     }
