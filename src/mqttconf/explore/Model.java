@@ -414,10 +414,17 @@ final class Model {
                 if (m != null && m.payload().isEmpty() && m.topic().equals(topic)) return m;
             }
         }
+        // Zero-byte messages on one topic cannot be told apart: the oldest still owed a copy at this QoS first.
+        Msg fits = null;
+        Msg any = null;
         for (Expect e : s.expects) {
-            if (e.msg.payload().isEmpty() && e.msg.topic().equals(topic) && e.copies < e.maxCopies && e.voided == null) return e.msg;
+            if (!e.msg.payload().isEmpty() || !e.msg.topic().equals(topic) || e.copies >= e.maxCopies || e.voided != null) continue;
+            boolean matches = e.qos.contains(p.qos()) && e.retainedCopy == p.retain();
+            if (matches && !e.gotMax) return e.msg;
+            if (matches && fits == null) fits = e.msg;
+            if (any == null) any = e.msg;
         }
-        return null;
+        return fits != null ? fits : any;
     }
 
     private static Expect expectFor(Session s, Msg m, boolean retainedCopy) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -17,6 +18,7 @@ import mqttconf.client.TestClient;
 import mqttconf.codec.Packet.ConnAck;
 import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.Packet.Disconnect;
+import mqttconf.explore.ReplayCases;
 import mqttconf.suite.Runner.Report;
 
 /** {@code mqttconf test [host:port]}: runs the conformance suite against a server. */
@@ -76,6 +78,7 @@ public final class TestMode implements Mode {
                   --verbose, -v              print every packet sent and received
                   --junit FILE               write JUnit XML (one testcase per test)
                   --json FILE                write the results as JSON
+                  --replay FILE              also run a trace saved by mqttconf explore --save (repeatable)
 
                 exit: 0 no MUST failed, 1 a MUST failed, 2 bad usage or server unreachable,
                       3 a test could not run (internal error)
@@ -88,9 +91,10 @@ public final class TestMode implements Mode {
                 .option("username").option("password").option("client-id-prefix").option("topic-prefix")
                 .option("timeout").option("parallel").option("keepalive-seconds").option("nosubscribe-filter")
                 .flag("tls").option("cafile").option("cert").option("key").flag("insecure")
-                .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").parse(argv);
+                .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").option("replay").parse(argv);
         Selection selection = new Selection(a.values("only"), a.values("skip"), a.values("statement"), a.values("section"));
-        List<TestCase> tests = selection.apply(Suite.all());
+        List<TestCase> tests = new ArrayList<>(selection.apply(Suite.all()));
+        tests.addAll(ReplayCases.of(a.values("replay")));
         if (tests.isEmpty()) throw new UsageException("no test matches the selection (see --list)");
         if (a.has("list")) {
             list(tests, out);
