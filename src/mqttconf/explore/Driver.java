@@ -133,6 +133,10 @@ final class Driver {
                 Conn conn = conns[c];
                 conn.client.send(new Disconnect());
                 model.connectionEnded(c);
+                if (conn.willQos >= 0) {
+                    model.reach("MQTT-3.14.4-3");
+                    model.reach("MQTT-3.1.2-10");
+                }
                 end(c, conn);
             }
             case Step.Drop x -> {
@@ -141,6 +145,7 @@ final class Driver {
                 model.connectionEnded(c);
                 end(c, conn);
                 if (conn.willQos >= 0) model.will(c, conn.willPayload, conn.willQos, conn.willRetain, true);
+                else model.reach("MQTT-3.1.2-12");
             }
             case Step.Subscribe x -> subscribe(c, x);
             case Step.Unsubscribe x -> {

@@ -81,6 +81,8 @@ final class Model {
         /** Resends due on this connection [MQTT-4.4.0-1]: packet id to message. */
         final Map<Integer, Msg> resendDue = new LinkedHashMap<>();
         final Map<String, Integer> lastInOrder = new HashMap<>();
+        /** Filters unsubscribed on this session: a later message matching only these must not come [MQTT-3.10.4-2]. */
+        final Set<String> removed = new LinkedHashSet<>();
     }
 
     private final List<Session> sessions = new ArrayList<>();
@@ -119,6 +121,7 @@ final class Model {
     /** A CONNACK for {@code slot}'s CONNECT; {@code takeover} when the slot's previous connection is still open. */
     Divergence connected(int slot, boolean clean, boolean sessionPresent, int returnCode) {
         Session s = sessions.get(slot);
+        reached.add("MQTT-3.1.3-5");
         if (!check(returnCode == 0, "MQTT-3.1.4-4")) {
             return new Divergence("MQTT-3.1.4-4", "CONNACK return code 0 for a valid CONNECT", "return code " + returnCode);
         }
@@ -132,6 +135,7 @@ final class Model {
             if (!check(!sessionPresent, "MQTT-3.2.2-3")) d = new Divergence("MQTT-3.2.2-3", "session present 0: no session was stored", "session present 1");
         }
         boolean takeover = s.online;
+        reached.add("MQTT-3.1.4-3");
         if (takeover) {
             // QoS 0 copies on the way to the connection taken over may be lost with it.
             for (Expect e : s.expects) if (e.must != null && !e.gotMax && e.maxQos == 0) e.must = null;
@@ -148,7 +152,24 @@ final class Model {
         s.online = true;
         s.connection++;
         s.lastInOrder.clear();
+        if (!clean) retainedOnResume(s);
         return d;
+    }
+
+    /**
+     * Some servers treat a resumed session's subscriptions as made anew and send the retained messages again; the
+     * standard neither asks for it nor forbids it, so those copies may come (with RETAIN 1).
+     */
+    private void retainedOnResume(Session s) {
+        for (var sub : s.subscriptions.entrySet()) {
+            for (var entry : retained.entrySet()) {
+                if (!TopicRules.matches(sub.getKey(), entry.getKey())) continue;
+                for (Msg m : entry.getValue()) {
+                    if (m != null) s.expects.add(new Expect(m, true, s.connection, Set.of(Math.min(m.qos(), sub.getValue())), 1,
+                            List.of(sub.getKey()), null));
+                }
+            }
+        }
     }
 
     private void discard(Session s, String why) {
@@ -157,6 +178,7 @@ final class Model {
             e.must = null;
         }
         s.subscriptions.clear();
+        s.removed.clear();
         s.outbound.clear();
         s.pubRelDue.clear();
         s.ackedBefore.clear();
@@ -262,7 +284,10 @@ final class Model {
                     qos.add(Math.min(m.qos(), sub.getValue()));
                 }
             }
-            if (filters.isEmpty()) continue;
+            if (filters.isEmpty()) {
+                for (String f : s.removed) if (TopicRules.matches(f, m.topic())) reached.add("MQTT-3.10.4-2");
+                continue;
+            }
             if (filters.size() > 1) reached.add("MQTT-3.3.5-1");
             int max = qos.stream().max(Integer::compare).orElse(0);
             String must = mustId;
@@ -288,7 +313,10 @@ final class Model {
                         "return code 0x80 or a QoS at most " + sub.qos() + " for " + sub.filters().get(i), "return code " + rc);
             }
         }
-        if (sub.filters().size() > 1) reached.add("MQTT-3.8.4-4");
+        if (sub.filters().size() > 1) {
+            reached.add("MQTT-3.8.4-4");
+            reached.add("MQTT-3.9.3-1");
+        }
         for (int i = 0; i < codes.size(); i++) {
             String f = sub.filters().get(i);
             int rc = codes.get(i);
@@ -306,6 +334,9 @@ final class Model {
                 boolean sure = possible.size() == 1 && possible.get(0) != null;
                 if (sure) reached.add("MQTT-3.3.1-6");
                 for (Msg m : possible) {
+                    if (m != null && m.source() >= 0 && m.source() != slot && !sessions.get(m.source()).online) reached.add("MQTT-3.1.2-7");
+                }
+                for (Msg m : possible) {
                     if (m == null) continue;
                     s.expects.add(new Expect(m, true, s.connection, Set.of(Math.min(m.qos(), rc)), 1, List.of(f),
                             sure ? "MQTT-3.3.1-6" : null));
@@ -321,6 +352,7 @@ final class Model {
         reached.add("MQTT-3.10.4-5");
         if (s.subscriptions.remove(filter) == null) return;
         reached.add("MQTT-3.10.4-1");
+        s.removed.add(filter);
         for (Expect e : s.expects) {
             if (!e.retainedCopy && e.filters.contains(filter) && e.must != null) e.must = null;
         }
@@ -378,10 +410,14 @@ final class Model {
                             : fail("MQTT-3.3.5-1", "at most " + v.maxCopies + " copies, one per matching subscription", p);
                 }
             }
-            reached.add("MQTT-3.3.2-3");
+            for (String f : s.removed) {
+                if (TopicRules.matches(f, m.topic())) return fail("MQTT-3.10.4-2", "no new message for the deleted subscription " + f, p);
+            }
             return fail("MQTT-3.3.2-3", "only messages matching a subscription of the session", p);
         }
         reached.add(p.retain() ? "MQTT-3.3.1-8" : "MQTT-3.3.1-9");
+        reached.add("MQTT-3.3.2-3");
+        if (p.qos() > 0) reached.add(p.qos() == 1 ? "MQTT-4.3.2-1" : "MQTT-4.3.3-1");
         if (!check(e.qos.contains(p.qos()), "MQTT-3.8.4-6")) {
             return fail(p.qos() > e.maxQos ? "MQTT-3.8.4-6" : "MQTT-3.3.5-1", "QoS " + e.qos + " (the published QoS "
                     + m.qos() + " within the granted QoS of " + e.filters + ")", p);
@@ -414,17 +450,20 @@ final class Model {
                 if (m != null && m.payload().isEmpty() && m.topic().equals(topic)) return m;
             }
         }
-        // Zero-byte messages on one topic cannot be told apart: the oldest still owed a copy at this QoS first.
+        // Zero-byte messages on one topic cannot be told apart: the oldest one that must still come at this QoS
+        // first, then the oldest that may, so that no assignment the server could mean is ruled out by the order.
+        Msg owed = null;
         Msg fits = null;
         Msg any = null;
         for (Expect e : s.expects) {
             if (!e.msg.payload().isEmpty() || !e.msg.topic().equals(topic) || e.copies >= e.maxCopies || e.voided != null) continue;
             boolean matches = e.qos.contains(p.qos()) && e.retainedCopy == p.retain();
-            if (matches && !e.gotMax) return e.msg;
+            if (matches && !e.gotMax && e.must != null) return e.msg;
+            if (matches && !e.gotMax && owed == null) owed = e.msg;
             if (matches && fits == null) fits = e.msg;
             if (any == null) any = e.msg;
         }
-        return fits != null ? fits : any;
+        return owed != null ? owed : fits != null ? fits : any;
     }
 
     private static Expect expectFor(Session s, Msg m, boolean retainedCopy) {
