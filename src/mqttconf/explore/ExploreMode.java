@@ -80,13 +80,21 @@ public final class ExploreMode implements Mode {
                 .parse(argv);
         if (a.positional().size() > 1) throw new UsageException("unexpected argument '" + a.positional().get(1) + "'");
         RunConfig config = config(a, a.positional().isEmpty() ? "localhost:1883" : a.positional().get(0));
+        // Every option is checked before the server is contacted.
+        a.intValue("clients", 3, 2, 5);
+        a.intValue("steps", 24, 2, 1000);
+        a.intValue("parallel", 4, 1, 64);
+        a.intValue("runs", 1, 1, Integer.MAX_VALUE);
+        if (a.has("seed")) parseLong(a.value("seed", ""));
+        if (a.has("time")) seconds(a.value("time", ""), "--time", 86_400);
+        ReplayFile replay = a.has("replay") ? ReplayFile.read(Path.of(a.value("replay", ""))) : null;
         String problem = preflight(config);
         if (problem != null) {
             err.println("mqttconf explore: " + problem);
             return Exit.USAGE;
         }
         try {
-            if (a.has("replay")) return replay(config, ReplayFile.read(Path.of(a.value("replay", ""))), out);
+            if (replay != null) return replay(config, replay, out);
             return explore(a, config, out, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

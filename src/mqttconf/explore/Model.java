@@ -466,11 +466,15 @@ final class Model {
         return owed != null ? owed : fits != null ? fits : any;
     }
 
+    /** The expectation a copy satisfies: one that must still come first, so a copy that may come never hides a due one. */
     private static Expect expectFor(Session s, Msg m, boolean retainedCopy) {
+        Expect any = null;
         for (Expect e : s.expects) {
-            if (e.msg == m && e.retainedCopy == retainedCopy && e.voided == null && e.copies < e.maxCopies) return e;
+            if (e.msg != m || e.retainedCopy != retainedCopy || e.voided != null || e.copies >= e.maxCopies) continue;
+            if (e.must != null && !e.gotMax) return e;
+            if (any == null) any = e;
         }
-        return null;
+        return any;
     }
 
     private static Judged fail(String id, String expected, Publish observed) {
