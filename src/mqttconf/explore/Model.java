@@ -394,9 +394,9 @@ final class Model {
             Msg earlier = s.ackedBefore.get(p.packetId());
             if (earlier == m && p.dup()) return new Judged(Kind.RESEND, null);
         }
-        Expect e = expectFor(s, m, p.retain());
+        Expect e = expectFor(s, m, p.retain(), p.qos());
         if (e == null) {
-            Expect other = expectFor(s, m, !p.retain());
+            Expect other = expectFor(s, m, !p.retain(), p.qos());
             if (other != null) {
                 return p.retain() ? fail("MQTT-3.3.1-9", "RETAIN 0 on a message forwarded to an established subscription", p)
                         : fail("MQTT-3.3.1-8", "RETAIN 1 on a retained message sent for a new subscription", p);
@@ -466,15 +466,20 @@ final class Model {
         return owed != null ? owed : fits != null ? fits : any;
     }
 
-    /** The expectation a copy satisfies: one that must still come first, so a copy that may come never hides a due one. */
-    private static Expect expectFor(Session s, Msg m, boolean retainedCopy) {
-        Expect any = null;
+    /**
+     * The expectation a copy at {@code qos} satisfies: first one at that QoS that must still come, then one at that
+     * QoS that may, then any (which the QoS check then rejects); so a copy that may come never hides a due one.
+     */
+    private static Expect expectFor(Session s, Msg m, boolean retainedCopy, int qos) {
+        Expect[] best = new Expect[3];
         for (Expect e : s.expects) {
             if (e.msg != m || e.retainedCopy != retainedCopy || e.voided != null || e.copies >= e.maxCopies) continue;
-            if (e.must != null && !e.gotMax) return e;
-            if (any == null) any = e;
+            boolean fits = e.qos.contains(qos);
+            if (fits && e.must != null && !e.gotMax) return e;
+            int rank = fits ? 1 : 2;
+            if (best[rank] == null) best[rank] = e;
         }
-        return any;
+        return best[1] != null ? best[1] : best[2];
     }
 
     private static Judged fail(String id, String expected, Publish observed) {
