@@ -429,7 +429,7 @@ final class Model {
         if (!e.retainedCopy && e.routedOn == s.connection && e.copies == 0) {
             String key = m.source() + " " + m.topic() + " " + p.qos();
             Integer last = s.lastInOrder.get(key);
-            if (!check(last == null || last < m.serial(), "MQTT-4.6.0-6")) {
+            if (!check(last == null || last <= m.serial(), "MQTT-4.6.0-6")) {
                 return fail("MQTT-4.6.0-6", "messages from one publisher on one topic in the order published", p);
             }
             s.lastInOrder.put(key, m.serial());

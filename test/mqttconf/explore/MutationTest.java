@@ -27,7 +27,7 @@ import mqttconf.suite.RunConfig;
  * budget of traces, shrunk to at most 10 steps, reproduced three times, and named by the statement it breaks.
  */
 class MutationTest {
-    private static final int BUDGET = 600;
+    private static final int BUDGET = 1500;
     private static final int MAX_STEPS = 10;
     /** The statements each mutation may be reported under (one deviation can show in two ways). */
     private static final Map<String, Set<String>> BREAKS = Map.ofEntries(
