@@ -392,11 +392,7 @@ final class Driver {
         }
     }
 
-    /**
-     * Ends every connection with DISCONNECT, clears the retained topics and removes the kept sessions (a CONNECT
-     * with cleanSession 1 for each [MQTT-3.1.2-6]). The trace's names are its own, so nothing here waits for
-     * more than each cleanup connection's PINGRESP.
-     */
+    /** Ends every connection with DISCONNECT, then removes what the trace left on the server. */
     private void cleanup() throws InterruptedException {
         for (int c = 0; c < conns.length; c++) {
             if (conns[c] == null) continue;
@@ -408,30 +404,8 @@ final class Driver {
             conns[c].client.close();
             conns[c] = null;
         }
-        List<String> topics = new ArrayList<>(model.retainedTopics());
-        List<TestClient> open = new ArrayList<>();
-        try {
-            for (int c = 0; c < conns.length; c++) {
-                if (!model.persistent(c) && !(c == 0 && !topics.isEmpty())) continue;
-                TestClient t = config.dialer().open(config.host(), config.port(), timeout, "cleanup");
-                open.add(t);
-                Packet.Connect connect = Packet.Connect.of(names.clientId(c), true, 60);
-                if (config.username() != null) connect = connect.withCredentials(config.username(), config.password());
-                List<Packet> out = new ArrayList<>(List.of(connect));
-                if (c == 0) {
-                    for (String topic : topics) out.add(new Publish(names.topic(topic), new byte[0], 0, true, false, 0));
-                }
-                out.add(new PingReq());
-                t.sendTogether(out);
-            }
-            for (TestClient t : open) {
-                t.await(PingResp.class, timeout);
-                t.send(new Disconnect());
-            }
-        } catch (IOException ignored) {
-            // best effort: the trace's names are never used again
-        } finally {
-            for (TestClient t : open) t.close();
-        }
+        List<Integer> kept = new ArrayList<>();
+        for (int c = 0; c < conns.length; c++) if (model.persistent(c)) kept.add(c);
+        TraceCleanup.run(config, names, model.retainedTopics(), kept);
     }
 }

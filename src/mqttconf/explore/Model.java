@@ -32,59 +32,6 @@ final class Model {
         }
     }
 
-    /** What a session may or must receive of one message. */
-    static final class Expect {
-        final Msg msg;
-        final boolean retainedCopy;
-        final int routedOn;
-        final Set<Integer> qos;
-        final int maxQos;
-        final int maxCopies;
-        final List<String> filters;
-        /** The statement making it a must, or null for a may. */
-        String must;
-        /** The statement forbidding it from now on, or null. */
-        String voided;
-        int copies;
-        boolean gotMax;
-
-        Expect(Msg msg, boolean retainedCopy, int routedOn, Set<Integer> qos, int maxCopies, List<String> filters, String must) {
-            this.msg = msg;
-            this.retainedCopy = retainedCopy;
-            this.routedOn = routedOn;
-            this.qos = qos;
-            this.maxQos = qos.stream().max(Integer::compare).orElse(0);
-            this.maxCopies = maxCopies;
-            this.filters = filters;
-            this.must = must;
-        }
-    }
-
-    /** A server-side session, one per slot's client id. */
-    static final class Session {
-        boolean exists;
-        boolean persistent;
-        boolean online;
-        int connection;
-        final Map<String, Integer> subscriptions = new LinkedHashMap<>();
-        final List<Expect> expects = new ArrayList<>();
-        /** Deliveries seen and not yet acknowledged, by packet id. */
-        final Map<Integer, Msg> outbound = new LinkedHashMap<>();
-        /** QoS 2 deliveries acknowledged with PUBREC whose PUBREL is due. */
-        final Map<Integer, Msg> pubRelDue = new LinkedHashMap<>();
-        /** Acknowledged on an earlier connection: the server may not have read the acknowledgement before the close. */
-        final Map<Integer, Msg> ackedBefore = new HashMap<>();
-        final Set<Integer> completedBefore = new LinkedHashSet<>();
-        /** Acknowledgements sent on this connection. */
-        final Map<Integer, Msg> ackedNow = new HashMap<>();
-        final Set<Integer> completedNow = new LinkedHashSet<>();
-        /** Resends due on this connection [MQTT-4.4.0-1]: packet id to message. */
-        final Map<Integer, Msg> resendDue = new LinkedHashMap<>();
-        final Map<String, Integer> lastInOrder = new HashMap<>();
-        /** Filters unsubscribed on this session: a later message matching only these must not come [MQTT-3.10.4-2]. */
-        final Set<String> removed = new LinkedHashSet<>();
-    }
-
     private final List<Session> sessions = new ArrayList<>();
     /** Per topic, every message the store may hold; null stands for "none". */
     private final Map<String, List<Msg>> retained = new HashMap<>();
