@@ -137,7 +137,8 @@ public final class ExploreMode implements Mode {
             err.println("mqttconf explore: no trace could run: " + s.firstError());
             return Exit.USAGE;
         }
-        return s.found().isEmpty() ? Exit.OK : Exit.FAILURES;
+        if (!s.found().isEmpty()) return Exit.FAILURES;
+        return s.internalErrors() > 0 ? Exit.INTERNAL : Exit.OK;
     }
 
     private static int replay(RunConfig config, ReplayFile file, PrintStream out) throws InterruptedException {

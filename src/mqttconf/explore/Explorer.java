@@ -35,7 +35,7 @@ public final class Explorer {
 
     /** What a run did. */
     public record Summary(int traces, long steps, Duration wall, Set<String> reached, List<Found> found,
-                          List<Found> unconfirmed, int errors, String firstError) {
+                          List<Found> unconfirmed, int errors, String firstError, int internalErrors) {
         public double tracesPerSecond() {
             return traces / Math.max(0.001, wall.toNanos() / 1e9);
         }
@@ -69,6 +69,7 @@ public final class Explorer {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        AtomicInteger internal = new AtomicInteger();
         AtomicLong steps = new AtomicLong();
         Map<String, Found> found = new LinkedHashMap<>();
         List<Found> unconfirmed = new ArrayList<>();
@@ -83,42 +84,50 @@ public final class Explorer {
                         int i = next.getAndIncrement();
                         if (i >= runs || System.nanoTime() >= end || untilFirst && foundAny(found)) return null;
                         long traceSeed = seed + i;
-                        List<Step> trace = new Generator(traceSeed, clients, reached).trace(minSteps, maxSteps);
-                        Driver.Outcome o;
                         try {
-                            o = run(trace, false);
-                        } catch (IOException e) {
-                            errors.incrementAndGet();
-                            synchronized (firstError) {
-                                if (firstError[0] == null) firstError[0] = e.getMessage();
-                            }
-                            continue;
-                        }
-                        steps.addAndGet(o.stepsRun());
-                        int n = done.incrementAndGet();
-                        String sig = o.divergence() == null ? null : o.divergence().signature();
-                        if (sig != null && attempts.merge(sig, 1, Integer::sum) <= MAX_ATTEMPTS && shrinking.add(sig)) {
-                            Found f = shrink(o.divergence(), traceSeed, trace);
-                            // Claimed only when every replay shows it; else it may be the machine's timing, and is tried again.
-                            if (f.reproduced() == CONFIRMATIONS) {
-                                synchronized (found) {
-                                    found.put(sig, f);
-                                    progress.accept(Report.found(f, found.size()));
+                            List<Step> trace = new Generator(traceSeed, clients, reached).trace(minSteps, maxSteps);
+                            Driver.Outcome o;
+                            try {
+                                o = run(trace, false);
+                            } catch (IOException e) {
+                                errors.incrementAndGet();
+                                synchronized (firstError) {
+                                    if (firstError[0] == null) firstError[0] = e.getMessage();
                                 }
-                            } else {
-                                synchronized (found) {
-                                    unconfirmed.add(f);
-                                }
-                                progress.accept("explore: not claimed, reproduced " + f.reproduced() + " of " + CONFIRMATIONS
-                                        + " replays: " + f.divergence());
-                                shrinking.remove(sig);
+                                continue;
                             }
+                            steps.addAndGet(o.stepsRun());
+                            done.incrementAndGet();
+                            String sig = o.divergence() == null ? null : o.divergence().signature();
+                            if (sig != null && attempts.merge(sig, 1, Integer::sum) <= MAX_ATTEMPTS && shrinking.add(sig)) {
+                                Found f = shrink(o.divergence(), traceSeed, trace);
+                                // Claimed only when every replay shows it; else it may be the machine's timing, and is tried again.
+                                if (f.reproduced() == CONFIRMATIONS) {
+                                    synchronized (found) {
+                                        found.put(sig, f);
+                                        progress.accept(Report.found(f, found.size()));
+                                    }
+                                } else {
+                                    synchronized (found) {
+                                        unconfirmed.add(f);
+                                    }
+                                    progress.accept("explore: not claimed, reproduced " + f.reproduced() + " of " + CONFIRMATIONS
+                                            + " replays: " + f.divergence());
+                                    shrinking.remove(sig);
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            // A bug of explore, not of the server: counted, shown, and the search goes on.
+                            internal.incrementAndGet();
+                            StackTraceElement[] where = e.getStackTrace();
+                            progress.accept("explore: internal error in the trace of seed " + traceSeed + ": " + e
+                                    + (where.length > 0 ? " at " + where[0] : ""));
                         }
                         long now = System.nanoTime();
                         long last = lastReport.get();
                         if (now - last > 2_000_000_000L && lastReport.compareAndSet(last, now)) {
                             progress.accept(String.format("explore: %d traces, %d steps, %d statements reached, %d divergences (%.0f traces/s)",
-                                    n, steps.get(), reached.size(), shrinking.size(), n / ((now - start) / 1e9)));
+                                    done.get(), steps.get(), reached.size(), shrinking.size(), done.get() / ((now - start) / 1e9)));
                         }
                     }
                 });
@@ -131,7 +140,7 @@ public final class Explorer {
             maybe = List.copyOf(unconfirmed);
         }
         return new Summary(done.get(), steps.get(), Duration.ofNanos(System.nanoTime() - start), new TreeSet<>(reached),
-                all, maybe, errors.get(), firstError[0]);
+                all, maybe, errors.get(), firstError[0], internal.get());
     }
 
     private static boolean foundAny(Map<String, Found> found) {

@@ -124,6 +124,7 @@ final class Model {
             if (e.voided == null) e.voided = why;
             e.must = null;
         }
+        s.discarded.addAll(s.subscriptions.keySet());
         s.subscriptions.clear();
         s.removed.clear();
         s.outbound.clear();
@@ -156,6 +157,7 @@ final class Model {
         if (!s.persistent) {
             for (Expect e : s.expects) e.must = null;
             s.exists = false;
+            s.discarded.addAll(s.subscriptions.keySet());
             s.subscriptions.clear();
             return;
         }
@@ -359,6 +361,10 @@ final class Model {
             }
             for (String f : s.removed) {
                 if (TopicRules.matches(f, m.topic())) return fail("MQTT-3.10.4-2", "no new message for the deleted subscription " + f, p);
+            }
+            for (String f : s.discarded) {
+                if (TopicRules.matches(f, m.topic())) return fail("MQTT-3.1.2-6", "no reuse of the subscription " + f
+                        + " of a session that ended or was discarded (cleanSession 1)", p);
             }
             return fail("MQTT-3.3.2-3", "only messages matching a subscription of the session", p);
         }

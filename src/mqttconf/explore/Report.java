@@ -35,6 +35,7 @@ final class Report {
         StringBuilder out = new StringBuilder();
         out.append(String.format("explore %s: %d traces, %d steps in %.1f s (%.0f traces/s), %d statements reached, %d distinct divergences%n",
                 target, s.traces(), s.steps(), s.wall().toNanos() / 1e9, s.tracesPerSecond(), s.reached().size(), s.found().size()));
+        if (s.internalErrors() > 0) out.append("  ").append(s.internalErrors()).append(" traces ended in an internal error (a bug of explore)\n");
         if (s.errors() > 0) out.append("  ").append(s.errors()).append(" traces could not run: ").append(s.firstError()).append('\n');
         for (Explorer.Found f : s.found()) {
             out.append(String.format("  [%s] %s (%d -> %d steps, reproduced %d/%d)%n", f.divergence().statement(),

@@ -31,4 +31,6 @@ final class Session {
     final Map<String, Integer> lastInOrder = new HashMap<>();
     /** Filters unsubscribed on this session: a later message matching only these must not come [MQTT-3.10.4-2]. */
     final Set<String> removed = new LinkedHashSet<>();
+    /** Filters of a discarded session: their state MUST NOT be reused by a later session [MQTT-3.1.2-6]. */
+    final Set<String> discarded = new LinkedHashSet<>();
 }
