@@ -369,7 +369,8 @@ final class Driver {
         for (int c = 0; c < conns.length; c++) {
             if (conns[c] == null) continue;
             step(new Step.Release(c));
-            roundTrip(c);
+            // The release's drain may have found the connection closed by the server.
+            if (conns[c] != null) roundTrip(c);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int c = 0; c < conns.length; c++) {
