@@ -32,11 +32,12 @@ class JarTest {
 
     /**
      * Raised from 300 KB when the conformance suite grew to ~275 tests and its 225-row packet table (issue 6), and
-     * from 400 KB for the TLS and WebSocket transports on both sides (issue 7).
+     * from 400 KB for the TLS and WebSocket transports on both sides (issue 7), and from 480 KB for explore mode
+     * (issue 14: server model, trace driver, generator, shrinking, replay files; about 65 KB in the jar).
      */
     @Test
-    void jarStaysUnder480KB() throws IOException {
+    void jarStaysUnder560KB() throws IOException {
         long size = Files.size(JAR);
-        assertTrue(size <= 480 * 1024, "build/mqttconf.jar is " + size + " bytes");
+        assertTrue(size <= 560 * 1024, "build/mqttconf.jar is " + size + " bytes");
     }
 }
