@@ -15,6 +15,8 @@ import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;
 import mqttconf.cli.UsageException;
 import mqttconf.cli.VersionMode;
+import mqttconf.explore.ExploreMode;
+import mqttconf.explore.ReplayCases;
 import mqttconf.loss.LossMode;
 import mqttconf.suite.TestMode;
 
@@ -26,7 +28,7 @@ import mqttconf.suite.TestMode;
  */
 public final class Main {
     /** Every mode, in the order the help lists them. */
-    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(), new BenchMode(), new LossMode(),
+    static final List<Mode> MODES = List.of(new BrokerMode(), new TestMode(ReplayCases::of), new ExploreMode(), new BenchMode(), new LossMode(),
             new StatementsMode(), new CertsMode(), new VersionMode());
 
     /** The words that ask for help, alone or after a mode. */

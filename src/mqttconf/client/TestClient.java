@@ -169,6 +169,17 @@ public final class TestClient implements AutoCloseable {
         return closed.getCount() == 0;
     }
 
+    /** Ends the client's direction of the connection without DISCONNECT (the server reads end of stream); reading goes on. */
+    public void shutdownOutput() {
+        try {
+            synchronized (this) {
+                socket.shutdownOutput();
+            }
+        } catch (IOException ignored) {
+            // already closed: the server sees the end either way
+        }
+    }
+
     /** Drops the TCP connection without DISCONNECT (as a crashing client would). */
     @Override
     public void close() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
@@ -71,13 +72,20 @@ public final class TestMode implements Mode {
     };
 
     private final Hooks hooks;
+    /** Turns the --replay files into tests; given by Main, so the suite does not depend on explore. */
+    private final Function<List<String>, List<TestCase>> replays;
 
-    public TestMode() {
-        this(RUNTIME);
+    public TestMode(Function<List<String>, List<TestCase>> replays) {
+        this(RUNTIME, replays);
     }
 
     TestMode(Hooks hooks) {
+        this(hooks, files -> List.of());
+    }
+
+    private TestMode(Hooks hooks, Function<List<String>, List<TestCase>> replays) {
         this.hooks = hooks;
+        this.replays = replays;
     }
 
     @Override
@@ -136,6 +144,7 @@ public final class TestMode implements Mode {
                   --junit FILE               write JUnit XML (one testcase per test; Jenkins, GitLab)
                   --json FILE                write the results as JSON
                   --html FILE                write one self-contained HTML page (deviations first)
+                  --replay FILE              also run a trace saved by mqttconf explore --save (repeatable)
                 Report paths are checked before the run. On SIGINT or SIGTERM the run stops, removes
                 what it left on the server, prints the summary and writes every report for the tests
                 that ran, marked interrupted.
@@ -153,9 +162,10 @@ public final class TestMode implements Mode {
                 .option("username").option("password").option("client-id-prefix").option("topic-prefix")
                 .option("timeout").option("late-wait").option("parallel").option("keepalive-seconds").option("nosubscribe-filter")
                 .flag("tls").option("cafile").option("cert").option("key").flag("insecure")
-                .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").option("html").parse(argv);
+                .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").option("html").option("replay").parse(argv);
         Selection selection = new Selection(a.values("only"), a.values("skip"), a.values("statement"), a.values("section"));
-        List<TestCase> tests = selection.apply(Suite.all());
+        List<TestCase> tests = new ArrayList<>(selection.apply(Suite.all()));
+        tests.addAll(replays.apply(a.values("replay")));
         if (tests.isEmpty()) throw new UsageException("no test matches the selection (see --list)");
         if (a.has("list")) {
             list(tests, out);
