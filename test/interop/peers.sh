@@ -225,9 +225,13 @@ run_server() { # NAME [mqttconf test options]
         start_server "$name" "$port" || return 1
         [ $i = 1 ] && say "$(version_of "$name") on 127.0.0.1:$port"
         rm -f "$OUT/$name-run$i.json" "$OUT/$name-run$i.xml"
+        # In the background, so that INT/TERM reach the traps at once (they stop the run and the server).
         "$root/bin/mqttconf" test "127.0.0.1:$port" --junit "$OUT/$name-run$i.xml" --json "$OUT/$name-run$i.json" \
-            "$@" > "$OUT/$name-run$i.txt" 2>&1
+            "$@" > "$OUT/$name-run$i.txt" 2>&1 &
+        suite=$!
+        wait $suite
         code=$?
+        suite=
         stop_server "$name"
         cp "$STATE/$name/log" "$OUT/$name-run$i.server.log" 2>/dev/null
         say "$name run $i: $(tail -1 "$OUT/$name-run$i.txt") (exit $code)"
@@ -257,7 +261,8 @@ servers=${servers:-$ALL}
 [ -f "$root/build/mqttconf.jar" ] || die "build/mqttconf.jar missing (run make)" 2
 mkdir -p "$OUT"
 started=
-trap 'for s in $started; do stop_server "$s"; done' EXIT
+suite=
+trap '[ -n "$suite" ] && kill "$suite" 2>/dev/null; for s in $started; do stop_server "$s"; done' EXIT
 trap 'exit 1' INT TERM
 status=0
 done_servers=
