@@ -64,8 +64,8 @@ install_server() {
 </project>
 EOF
             say "fetching Moquette $MOQUETTE_VERSION and its dependencies (Maven) into $CACHE/moquette/lib"
-            (cd "$CACHE/moquette" && mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib) \
-                || die "Maven could not fetch io.moquette:moquette-broker:$MOQUETTE_VERSION"
+            (cd "$CACHE/moquette" && mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib > mvn.log 2>&1) \
+                || { cat "$CACHE/moquette/mvn.log" >&2; die "Maven could not fetch io.moquette:moquette-broker:$MOQUETTE_VERSION"; }
             ;;
         aedes)
             [ -f "$CACHE/aedes/node_modules/aedes/package.json" ] && return 0
