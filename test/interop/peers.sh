@@ -33,7 +33,7 @@ STATE=${PEERS_STATE:-/tmp/mqttconf-peers}
 WAIT=${PEERS_START_SECONDS:-90}
 
 say() { echo "peers: $*"; }
-die() { echo "peers: $*" >&2; exit "${2:-1}"; }
+die() { echo "peers: $1" >&2; exit "${2:-1}"; }
 known() { case " $ALL " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # --- Installing --------------------------------------------------------------------------------------
