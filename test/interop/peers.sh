@@ -129,8 +129,12 @@ launch() { # NAME DIR PORT
             mkdir -p "$dir/config" "$dir/data"
             printf 'port %s\nhost 127.0.0.1\nwebsocket_port disabled\nallow_anonymous true\npersistence_enabled false\ndata_path %s\n' \
                 "$port" "$dir/data" > "$dir/config/moquette.conf"
-            (cd "$dir" && exec setsid java -Dmoquette.path="$dir" -cp "$CACHE/moquette/lib/*" io.moquette.broker.Server) \
-                > "$dir/log" 2>&1 &
+            # Warnings and errors (a worker's exception among them) go to the log; Moquette ships no log config.
+            printf '%s\n' 'log4j.rootLogger=WARN, out' 'log4j.appender.out=org.apache.log4j.ConsoleAppender' \
+                'log4j.appender.out.layout=org.apache.log4j.PatternLayout' \
+                'log4j.appender.out.layout.ConversionPattern=%d{HH:mm:ss.SSS} %-5p [%t] %c{1} - %m%n' > "$dir/log4j.properties"
+            (cd "$dir" && exec setsid java -Dmoquette.path="$dir" -Dlog4j.configuration="file:$dir/log4j.properties" \
+                -cp "$CACHE/moquette/lib/*" io.moquette.broker.Server) > "$dir/log" 2>&1 &
             ;;
         aedes)
             # aedes 1.x is an ES module: the start script sits next to a link to the installed node_modules.
@@ -233,7 +237,7 @@ run_server() { # NAME [mqttconf test options]
         code=$?
         suite=
         stop_server "$name"
-        cp "$STATE/$name/log" "$OUT/$name-run$i.server.log" 2>/dev/null
+        cat "$STATE/$name/log" "$STATE/$name"/logs/*.log > "$OUT/$name-run$i.server.log" 2>/dev/null
         say "$name run $i: $(tail -1 "$OUT/$name-run$i.txt") (exit $code)"
         [ -f "$OUT/$name-run$i.json" ] || { echo "peers: $name run $i wrote no result (exit $code)" >&2; status=1; }
         i=$((i + 1))
