@@ -117,9 +117,10 @@ final class AuthTests {
         Packet after = p.receive(ctx.timeout());
         ctx.require(after == null, "no answer to the PINGREQ sent after a refused CONNECT: the server processes "
                 + "nothing after it [MQTT-3.1.4-5]", after);
-        boolean closed = p.isClosed() || p.awaitClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        boolean closed = p.isClosed() || p.awaitClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))
+                || p.awaitClose();
         ctx.require(closed, "the server closes the connection after CONNACK " + code + " [MQTT-3.2.2-5]",
-                "still open after " + Runner.seconds(ctx.timeout()));
+                "still open after " + Runner.seconds(ctx.lateWait()));
         boolean fitting = ack.returnCode() == ConnAck.BAD_USERNAME_OR_PASSWORD
                 || ack.returnCode() == ConnAck.NOT_AUTHORIZED;
         ctx.observe(what + ": CONNACK " + code + (fitting ? "" : " (0x04 or 0x05 would fit)") + ", then closed");

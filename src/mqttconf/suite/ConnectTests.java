@@ -42,9 +42,9 @@ final class ConnectTests {
     private static void secondConnect(Context ctx) throws Exception {
         Peer p = ctx.connect("client");
         p.send(ctx.connectPacket(p.clientId(), true));
-        if (!p.awaitClosed(ctx.timeout())) {
+        if (!p.awaitClose()) {
             throw new TestFailure("the server closes the connection after a second CONNECT [MQTT-3.1.0-2]",
-                    "still open after " + Runner.seconds(ctx.timeout()));
+                    "still open after " + Runner.seconds(ctx.lateWait()));
         }
     }
 
@@ -69,8 +69,8 @@ final class ConnectTests {
         ctx.require(ack.returnCode() == ConnAck.IDENTIFIER_REJECTED,
                 "CONNACK 0x02 (identifier rejected) for a zero-length client id with cleanSession 0 [MQTT-3.1.3-8]", ack);
         ctx.require(!ack.sessionPresent(), "session present 0 with a non-zero return code [MQTT-3.2.2-4]", ack);
-        ctx.require(p.awaitClosed(ctx.timeout()), "the server closes the connection after CONNACK 0x02 [MQTT-3.2.2-5]",
-                "still open after " + Runner.seconds(ctx.timeout()));
+        ctx.require(p.awaitClose(), "the server closes the connection after CONNACK 0x02 [MQTT-3.2.2-5]",
+                "still open after " + Runner.seconds(ctx.lateWait()));
     }
 
     private static void zeroLengthClean(Context ctx) throws Exception {
@@ -79,8 +79,8 @@ final class ConnectTests {
         if (ack.returnCode() != ConnAck.ACCEPTED) {
             ctx.require(ack.returnCode() == ConnAck.IDENTIFIER_REJECTED,
                     "CONNACK 0 (accepted) or 0x02 (identifier rejected) for a zero-length client id [MQTT-3.1.3-9]", ack);
-            ctx.require(first.awaitClosed(ctx.timeout()), "the server closes the connection after CONNACK 0x02 [MQTT-3.2.2-5]",
-                    "still open after " + Runner.seconds(ctx.timeout()));
+            ctx.require(first.awaitClose(), "the server closes the connection after CONNACK 0x02 [MQTT-3.2.2-5]",
+                    "still open after " + Runner.seconds(ctx.lateWait()));
             ctx.observe("zero-length client ids: rejected with 0x02");
             return;
         }
@@ -88,7 +88,7 @@ final class ConnectTests {
         Peer second = ctx.open("second");
         ConnAck ack2 = second.connect(ctx.connectPacket("", true));
         ctx.require(ack2.returnCode() == ConnAck.ACCEPTED,
-                "the second zero-length client id accepted as the first was", ack2);
+                "the second zero-length client id accepted as the first was [MQTT-3.1.3-6]", ack2);
         // Both must hold distinct assigned ids: had they the same, the second would have taken over the first.
         try {
             first.settle();

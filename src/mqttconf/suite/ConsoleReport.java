@@ -49,7 +49,8 @@ public final class ConsoleReport {
         for (Result r : report.results()) {
             if (r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR) continue;
             out.println();
-            out.println(r.verdict() + " " + r.test().name() + " " + r.test().statementIds());
+            out.println(r.verdict() + " " + r.test().name() + " " + (r.failedStatements().isEmpty()
+                    ? r.test().statementIds() : r.failedStatements()));
             out.println("  requires: " + r.test().requires());
             if (r.expected() != null) {
                 out.println("  expected: " + r.expected());
@@ -59,9 +60,28 @@ public final class ConsoleReport {
             }
             if (!r.evidence().isEmpty()) out.print("  packets:\n" + r.evidence().indent(2));
         }
+        causes(report);
         for (String p : report.cleanupProblems()) out.println("cleanup: " + p);
         out.println();
         out.println(summary(report) + " (" + Runner.seconds(report.wallTime()) + " against " + target + ")");
+    }
+
+    /** The moments the server stopped serving, then the distinct deviations behind the FAILs. */
+    private void causes(Report report) {
+        for (ServerEvent e : report.events()) {
+            out.println();
+            out.println("server event: " + e.description() + (e.recovered() ? "; serving again after "
+                    + Runner.seconds(e.downFor()) : ""));
+            if (!e.triggerTest().isEmpty()) out.println("  last packet before it: " + e.triggerTest() + ": " + e.bytesBefore());
+        }
+        if (report.rootCauses().isEmpty()) return;
+        out.println();
+        out.println(report.rootCauses().size() + " distinct deviations:");
+        for (RootCause c : report.rootCauses()) {
+            out.println("  " + (c.statementId().isEmpty() ? "(no statement)" : c.statementId()) + " " + c.behaviour());
+            out.println("    " + c.tests().size() + " tests: " + String.join(", ", c.tests()));
+            out.println("    first: " + c.firstEvidence());
+        }
     }
 
     /** {@code N passed, N failed, N observed, N skipped}, with errors when there are any. */
@@ -69,6 +89,8 @@ public final class ConsoleReport {
         String s = r.count(Verdict.PASS) + " passed, " + r.count(Verdict.FAIL) + " failed, "
                 + r.count(Verdict.OBSERVED) + " observed, " + r.count(Verdict.SKIP) + " skipped";
         long errors = r.count(Verdict.ERROR);
+        if (r.count(Verdict.NOT_SERVING) > 0) s += ", " + r.count(Verdict.NOT_SERVING) + " not serving";
+        if (r.count(Verdict.INTERMITTENT) > 0) s += ", " + r.count(Verdict.INTERMITTENT) + " intermittent";
         return errors > 0 ? s + ", " + errors + " errors" : s;
     }
 

@@ -3,12 +3,18 @@ package mqttconf.suite;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.UnaryOperator;
 
 import mqttconf.codec.Packet.ConnAck;
 import mqttconf.codec.Packet.Connect;
+import mqttconf.codec.TopicRules;
 
 /**
  * What a running test sees: its names (client ids and topics that belong to this run and this test alone), the
@@ -20,18 +26,68 @@ public final class Context {
     private final RunConfig config;
     private final TestCase test;
     private final String key;
+    private final String topicBase;
     private final Cleanup cleanup;
     private final Transcript transcript;
     private final List<Peer> peers = new ArrayList<>();
     private final List<String> roles = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Deviation> deviations = new ArrayList<>();
+    private final Waits waits;
+    /** Every filter each client id of this test subscribed to, unsubscribed or discarded ones included. */
+    private final Map<String, Set<String>> filters = new HashMap<>();
+    /** The size of the largest packet a connection of this test sent, and whether the server then closed it. */
+    private int largestSent;
+    private final Set<Capability> uses = EnumSet.noneOf(Capability.class);
+
+    /**
+     * How the runner lets a test wait long for something the standard sets no deadline for (a close, a re-send)
+     * without holding one of the run's slots meanwhile.
+     */
+    interface Waits {
+        Waits NONE = new Waits() {
+            @Override
+            public void idle() {
+            }
+
+            @Override
+            public void busy() {
+            }
+        };
+
+        /** The test stops using the server actively: its slot may go to another test. */
+        void idle();
+
+        /** The test is active again (blocks until a slot is free). */
+        void busy();
+    }
+
+    /** Something to wait for that may take up to {@link RunConfig#lateWait()}. */
+    @FunctionalInterface
+    public interface LongWait<T> {
+        T await() throws TestFailure;
+    }
 
     Context(RunConfig config, TestCase test, int index, Cleanup cleanup) {
+        this(config, test, index, cleanup, Waits.NONE);
+    }
+
+    Context(RunConfig config, TestCase test, int index, Cleanup cleanup, Waits waits) {
+        this(config, test, index, cleanup, waits, null, 0);
+    }
+
+    /**
+     * @param traffic where the run collects every test's packets (for the watchdog), or null
+     * @param attempt 0 for a test's first run, 1 for its re-run alone (which uses topics of its own)
+     */
+    Context(RunConfig config, TestCase test, int index, Cleanup cleanup, Waits waits, Traffic traffic, int attempt) {
+        this.waits = waits;
         this.config = config;
         this.test = test;
         this.key = Integer.toString(index, 36);
         this.cleanup = cleanup;
-        this.transcript = new Transcript(config.trace(), test.name());
+        this.transcript = new Transcript(config.trace(), test.name(), traffic);
+        this.topicBase = config.topicPrefix() + (attempt == 0 ? "" : "again" + attempt + "/") + test.name().replace('.', '/');
     }
 
     public RunConfig config() {
@@ -45,7 +101,7 @@ public final class Context {
 
     /** A topic of this test: the run's topic prefix, the test name as levels, then {@code suffix}. */
     public String topic(String suffix) {
-        return config.topicPrefix() + test.name().replace('.', '/') + "/" + suffix;
+        return topicBase + "/" + suffix;
     }
 
     /** The client id of a role in this test: same role, same id (so a session can be resumed). */
@@ -91,7 +147,11 @@ public final class Context {
     public Peer connect(String role, boolean cleanSession, UnaryOperator<Connect> adjust) throws TestFailure {
         Peer p = open(role);
         Connect c = adjust.apply(connectPacket(p.clientId(), cleanSession));
-        if (!c.cleanSession()) cleanup.persistentSession(c.clientId());
+        if (!c.cleanSession()) {
+            cleanup.persistentSession(c.clientId());
+            uses(Capability.SESSIONS);
+        }
+        if (c.will() != null) uses(Capability.WILLS);
         ConnAck ack = p.connect(c);
         if (ack.returnCode() != ConnAck.ACCEPTED) {
             throw new TestFailure("CONNACK return code 0 (accepted) for a valid CONNECT [MQTT-3.1.4-4]",
@@ -120,9 +180,84 @@ public final class Context {
         notes.add(behaviour);
     }
 
-    /** Ends the test as FAIL unless {@code condition} holds. */
+    /** How long to wait for what the standard sets no deadline for: a close, a re-send after reconnecting. */
+    public Duration lateWait() {
+        return config.lateWait();
+    }
+
+    /**
+     * Runs a wait that may last up to {@link #lateWait()} while the test holds none of the run's slots, so a
+     * server that closes or re-sends late does not stretch the run.
+     */
+    public <T> T waitLong(LongWait<T> wait) throws TestFailure {
+        waits.idle();
+        try {
+            return wait.await();
+        } finally {
+            waits.busy();
+        }
+    }
+
+    /**
+     * Checks {@code condition}, a MUST of statement {@code statementId}; a failed check is recorded and the test
+     * goes on (it ends as FAIL with every deviation it saw). Use where later steps still mean something.
+     */
+    public synchronized boolean check(String statementId, boolean condition, String expected, Object observed) {
+        if (!condition) deviations.add(new Deviation(statementId, expected, String.valueOf(observed)));
+        return condition;
+    }
+
+    /** Ends the test as FAIL unless {@code condition}, a MUST of statement {@code statementId}, holds. */
+    public void require(String statementId, boolean condition, String expected, Object observed) throws TestFailure {
+        if (!condition) throw recorded(new TestFailure(statementId, expected, String.valueOf(observed)));
+    }
+
+    /** Ends the test as FAIL unless {@code condition} holds; the statements are the ids in brackets in {@code expected}. */
     public void require(boolean condition, String expected, Object observed) throws TestFailure {
-        if (!condition) throw new TestFailure(expected, String.valueOf(observed));
+        if (!condition) throw recorded(new TestFailure(expected, String.valueOf(observed)));
+    }
+
+    /** Records {@code f} as a deviation of this test's own checks and returns it, to throw. */
+    synchronized TestFailure recorded(TestFailure f) {
+        deviations.addAll(f.deviations());
+        return f;
+    }
+
+    synchronized void subscribed(String clientId, String filter) {
+        filters.computeIfAbsent(clientId, k -> new HashSet<>()).add(filter);
+    }
+
+    /** True if a filter {@code clientId} ever subscribed to in this test matches {@code topic} (any '$' rule aside). */
+    synchronized boolean everSubscribed(String clientId, String topic) {
+        String plain = topic.startsWith("$") ? "_" + topic.substring(1) : topic;
+        for (String f : filters.getOrDefault(clientId, Set.of())) {
+            String filter = f.startsWith("$") ? "_" + f.substring(1) : f;
+            if (TopicRules.matches(filter, plain)) return true;
+        }
+        return false;
+    }
+
+    /** A connection of this test sent a packet of {@code size} bytes. */
+    synchronized void sent(int size) {
+        largestSent = Math.max(largestSent, size);
+    }
+
+    /** The test relies on {@code c} (see {@link Capability}). */
+    synchronized void uses(Capability c) {
+        uses.add(c);
+    }
+
+    synchronized Set<Capability> uses() {
+        return EnumSet.copyOf(uses.isEmpty() ? EnumSet.noneOf(Capability.class) : uses);
+    }
+
+    /** The largest packet this test sent. */
+    synchronized int largestSent() {
+        return largestSent;
+    }
+
+    synchronized List<Deviation> deviations() {
+        return List.copyOf(deviations);
     }
 
     public static byte[] utf8(String s) {

@@ -36,6 +36,9 @@ public final class JsonReport {
                 Json.quote(j.append(", \"expected\": "), r.expected());
                 Json.quote(j.append(", \"observed\": "), r.observed());
             }
+            j.append(", \"failed_statements\": [");
+            for (int k = 0; k < r.failedStatements().size(); k++) Json.quote(j.append(k == 0 ? "" : ", "), r.failedStatements().get(k));
+            j.append(']');
             Json.quote(j.append(", \"evidence\": "), r.evidence()).append('}');
         }
         j.append(report.results().isEmpty() ? "]" : "\n  ]");
@@ -43,6 +46,29 @@ public final class JsonReport {
         for (int i = 0; i < report.cleanupProblems().size(); i++) {
             Json.quote(j.append(i == 0 ? "" : ", "), report.cleanupProblems().get(i));
         }
-        return j.append("]\n}\n").toString();
+        j.append(']');
+        causes(j, report);
+        return j.append("\n}\n").toString();
+    }
+
+    /** The distinct deviations and the server events, as {@code root_causes} and {@code events}. */
+    private static void causes(StringBuilder j, Report report) {
+        j.append(",\n  \"root_causes\": [");
+        for (int i = 0; i < report.rootCauses().size(); i++) {
+            RootCause c = report.rootCauses().get(i);
+            Json.quote(j.append(i == 0 ? "\n    {\"statement\": " : ",\n    {\"statement\": "), c.statementId());
+            Json.quote(j.append(", \"behaviour\": "), c.behaviour()).append(", \"tests\": [");
+            for (int k = 0; k < c.tests().size(); k++) Json.quote(j.append(k == 0 ? "" : ", "), c.tests().get(k));
+            Json.quote(j.append("], \"first_evidence\": "), c.firstEvidence()).append('}');
+        }
+        j.append(report.rootCauses().isEmpty() ? "]" : "\n  ]").append(",\n  \"events\": [");
+        for (int i = 0; i < report.events().size(); i++) {
+            ServerEvent e = report.events().get(i);
+            Json.quote(j.append(i == 0 ? "\n    {\"description\": " : ",\n    {\"description\": "), e.description());
+            Json.quote(j.append(", \"trigger_test\": "), e.triggerTest());
+            Json.quote(j.append(", \"bytes_before\": "), e.bytesBefore());
+            j.append(", \"recovered\": ").append(e.recovered()).append(", \"down_ms\": ").append(e.downFor().toMillis()).append('}');
+        }
+        j.append(report.events().isEmpty() ? "]" : "\n  ]");
     }
 }

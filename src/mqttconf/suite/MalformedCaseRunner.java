@@ -17,8 +17,16 @@ import mqttconf.suite.MalformedTable.Terminal;
 
 /** Sends one row of the malformed table to a server and compares what happens with what the row allows. */
 public final class MalformedCaseRunner {
-    /** What was sent, what the server did, and whether the row's expectation allows it. */
-    public record Result(boolean matched, String sent, String observed) {
+    /**
+     * What was sent, what the server did, and whether the row's expectation allows it; {@code sizeLimit} when a
+     * large packet that the row expects answered was met with a close and nothing else (a server's own limit).
+     */
+    public record Result(boolean matched, String sent, String observed, List<byte[]> replies, Terminal end,
+                         boolean sizeLimit) {
+        public Result(boolean matched, String sent, String observed) {
+            this(matched, sent, observed, List.of(), null, false);
+        }
+
         public String evidence(Row row) {
             return "sent " + sent + "; expected " + row.expectText() + "; observed " + observed;
         }
@@ -30,10 +38,17 @@ public final class MalformedCaseRunner {
 
     private final RunConfig config;
     private final Duration timeout;
+    private final Context ctx;
 
     public MalformedCaseRunner(RunConfig config) {
+        this(config, null);
+    }
+
+    /** With {@code ctx}, waits for a close hold none of the run's slots (see {@link Context#waitLong}). */
+    MalformedCaseRunner(RunConfig config, Context ctx) {
         this.config = config;
         this.timeout = config.timeout();
+        this.ctx = ctx;
     }
 
     /**
@@ -53,24 +68,106 @@ public final class MalformedCaseRunner {
             if (row.after() == After.CONNECT) connect(c, clientId);
             c.sendRaw(bytes);
             List<byte[]> replies = new ArrayList<>();
-            Terminal end = observe(c, row, replies);
-            String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + timeout.toMillis() + " ms"
+            Terminal end = row.allowsOnly(Terminal.CLOSE) ? awaitClose(c, row, replies) : observe(c, row, replies);
+            String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + closeWait().toMillis() + " ms"
+                    + (row.after() == After.CONNECT ? ", no PINGRESP" : "")
                     : "still open after " + timeout.toMillis() + " ms, no PINGRESP";
-            boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end));
+            if (end == Terminal.CLOSE && trace != null) trace.accept(c.name() + " <- (connection closed)");
+            boolean matched = row.expect().stream().anyMatch(o -> o.matches(replies, end)) || answeredThenClosed(row, end);
+            boolean sizeLimit = !matched && end == Terminal.CLOSE && replies.isEmpty() && bytes.length >= Runner.LARGE_PACKET
+                    && !row.allows(Terminal.CLOSE);
             if (end != Terminal.CLOSE && !c.isClosed()) disconnect(c);
-            return new Result(matched, shown(bytes), describe(replies, end, still));
+            return new Result(matched, shown(bytes), describe(replies, end, still), List.copyOf(replies), end, sizeLimit);
+        }
+    }
+
+    /**
+     * A protocol violation after CONNECT MUST close the connection [MQTT-4.8.0-1]; nothing forbids answering
+     * first. So a MUST row that expects only a close is met by replies and then a close. (A connection that never
+     * sent a valid CONNECT must be closed without CONNACK [MQTT-3.1.4-1]: those rows stay strict.)
+     */
+    private static boolean answeredThenClosed(Row row, Terminal end) {
+        return end == Terminal.CLOSE && row.after() == After.CONNECT && row.level().equals("MUST")
+                && row.expect().stream().anyMatch(o -> o.terminal() == Terminal.CLOSE && o.replies().isEmpty());
+    }
+
+    /**
+     * How long a close may take: the standard sets no deadline, and servers commonly close a connection that
+     * never sent a valid CONNECT on their handshake timeout (10 s): up to {@link RunConfig#lateWait()}.
+     */
+    private Duration closeWait() {
+        return config.lateWait().compareTo(timeout) > 0 ? config.lateWait() : timeout;
+    }
+
+    /**
+     * Waits for the close, collecting what comes before it; the wait holds none of the run's slots. After CONNECT,
+     * a connection still open after the timeout gets a PINGREQ: a server answering it goes on processing packets
+     * on that connection, so it has not closed it [MQTT-4.8.0-1] (OPEN); one that stays silent may still be
+     * closing late, so the wait goes on.
+     */
+    private Terminal awaitClose(TestClient c, Row row, List<byte[]> replies) throws InterruptedException {
+        if (ctx == null) return awaitCloseNow(c, row, replies);
+        Terminal[] end = new Terminal[1];
+        InterruptedException[] interrupted = new InterruptedException[1];
+        try {
+            ctx.waitLong(() -> {
+                try {
+                    end[0] = awaitCloseNow(c, row, replies);
+                } catch (InterruptedException e) {
+                    interrupted[0] = e;
+                }
+                return null;
+            });
+        } catch (TestFailure impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        if (interrupted[0] != null) throw interrupted[0];
+        return end[0];
+    }
+
+    private Terminal awaitCloseNow(TestClient c, Row row, List<byte[]> replies) throws InterruptedException {
+        long start = System.nanoTime();
+        Duration first = row.after() == After.CONNECT ? timeout : closeWait();
+        Terminal end = collectUntil(c, row, Integer.MAX_VALUE, first, replies);
+        if (end != null || row.after() == After.NOTHING) return end;
+        try {
+            c.send(new Packet.PingReq());
+        } catch (IOException e) {
+            return c.awaitClosed(timeout) ? Terminal.CLOSE : null;
+        }
+        long deadline = start + closeWait().toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            TestClient.Event e = c.next(Duration.ofNanos(left));
+            switch (e) {
+                case null -> {
+                    return null;
+                }
+                case TestClient.Event.Received r -> {
+                    if (r.packet() instanceof Packet.PingResp) return Terminal.OPEN;
+                    if (!(r.packet() instanceof Packet.Publish) || row.expectsPublish()) replies.add(Encoder.encode(r.packet()));
+                }
+                case TestClient.Event.Malformed m -> {
+                    replies.add(m.bytes());
+                    return Terminal.MALFORMED;
+                }
+                case TestClient.Event.Closed closed -> {
+                    return Terminal.CLOSE;
+                }
+            }
         }
     }
 
     private Terminal observe(TestClient c, Row row, List<byte[]> replies) throws IOException, InterruptedException {
-        if (row.allowsOnly(Terminal.CLOSE)) {
-            return collectUntil(c, row, Integer.MAX_VALUE, timeout, replies) ? Terminal.CLOSE : null;
-        }
         if (row.allowsOnly(Terminal.SILENT) || (row.allows(Terminal.SILENT) && row.maxReplies() == 0)) {
-            if (collectUntil(c, row, 1, SILENCE, replies)) return Terminal.CLOSE;
+            Terminal end = collectUntil(c, row, 1, SILENCE, replies);
+            if (end != null) return end;
             return replies.isEmpty() ? Terminal.SILENT : null;
         }
-        if (collectUntil(c, row, row.maxReplies(), timeout, replies) || c.isClosed()) return Terminal.CLOSE;
+        Terminal end = collectUntil(c, row, row.maxReplies(), timeout, replies);
+        if (end != null) return end;
+        if (c.isClosed()) return Terminal.CLOSE;
         try {
             c.send(new Packet.PingReq());
         } catch (IOException e) {
@@ -78,39 +175,82 @@ public final class MalformedCaseRunner {
             return c.awaitClosed(timeout) ? Terminal.CLOSE : null;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Packet p = c.receive(Duration.ofNanos(deadline - System.nanoTime()));
-            if (p instanceof Packet.PingResp) return Terminal.OPEN;
-            if (p != null && !(p instanceof Packet.Publish && !row.expectsPublish())) replies.add(Encoder.encode(p));
-            else if (c.isClosed()) return Terminal.CLOSE;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return row.allows(Terminal.CLOSE) ? lateClose(c) : null;
+            TestClient.Event e = c.next(Duration.ofNanos(left));
+            switch (e) {
+                case null -> {
+                    return row.allows(Terminal.CLOSE) ? lateClose(c) : null;
+                }
+                case TestClient.Event.Received r -> {
+                    if (r.packet() instanceof Packet.PingResp) return Terminal.OPEN;
+                    if (!(r.packet() instanceof Packet.Publish) || row.expectsPublish()) replies.add(Encoder.encode(r.packet()));
+                }
+                case TestClient.Event.Malformed m -> {
+                    replies.add(m.bytes());
+                    return Terminal.MALFORMED;
+                }
+                case TestClient.Event.Closed closed -> {
+                    return Terminal.CLOSE;
+                }
+            }
         }
-        return null;
+    }
+
+    /**
+     * The PINGREQ went unanswered on a row that allows a close: the server may be closing late (no deadline),
+     * so the wait goes on to {@link RunConfig#lateWait()}, holding none of the run's slots.
+     */
+    private Terminal lateClose(TestClient c) throws InterruptedException {
+        Duration rest = closeWait().minus(timeout);
+        if (rest.isNegative() || rest.isZero()) return null;
+        if (ctx == null) return c.awaitClosed(rest) ? Terminal.CLOSE : null;
+        boolean[] closed = new boolean[1];
+        try {
+            ctx.waitLong(() -> {
+                try {
+                    closed[0] = c.awaitClosed(rest);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+        } catch (TestFailure impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+        return closed[0] ? Terminal.CLOSE : null;
     }
 
     /**
      * Collects reply packets until {@code count} arrived, the connection closed, or {@code wait} passed. Unless the
      * row expects a PUBLISH, deliveries are not replies: a row subscribing to '+' may see other clients' traffic.
-     * Returns true if the connection ended (decided by the event: the client's closed flag is set just after it).
+     * Returns CLOSE if the connection ended, MALFORMED at bytes that are not a packet (the client stops reading
+     * there and closes its side: that close is its own, not the server's), else null.
      */
-    private static boolean collectUntil(TestClient c, Row row, int count, Duration wait, List<byte[]> replies)
+    private static Terminal collectUntil(TestClient c, Row row, int count, Duration wait, List<byte[]> replies)
             throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (replies.size() < count) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) return false;
+            if (left <= 0) return null;
             TestClient.Event e = c.next(Duration.ofNanos(left));
-            if (e == null) return false;
+            if (e == null) return null;
             switch (e) {
                 case TestClient.Event.Received r -> {
                     if (!(r.packet() instanceof Packet.Publish) || row.expectsPublish()) replies.add(Encoder.encode(r.packet()));
                 }
-                case TestClient.Event.Malformed m -> replies.add(m.bytes());
+                case TestClient.Event.Malformed m -> {
+                    replies.add(m.bytes());
+                    return Terminal.MALFORMED;
+                }
                 case TestClient.Event.Closed closed -> {
-                    return true;
+                    return Terminal.CLOSE;
                 }
             }
         }
-        return false;
+        return null;
     }
 
     private static void disconnect(TestClient c) {
@@ -147,7 +287,10 @@ public final class MalformedCaseRunner {
         StringBuilder s = new StringBuilder();
         for (byte[] r : replies) s.append(shown(r)).append(" | ");
         if (!s.isEmpty()) s.setLength(s.length() - 3);
-        String how = end == null ? stillOpen : end.name().toLowerCase();
+        String how = end == null ? stillOpen : end == Terminal.OPEN && !stillOpen.contains(", no PINGRESP")
+                ? "open (PINGREQ answered)" : end == Terminal.MALFORMED
+                ? "(not a packet: the client stopped reading there, so whether the server closed is unknown)"
+                : end.name().toLowerCase();
         return s.isEmpty() ? how : s + " -> " + how;
     }
 

@@ -18,19 +18,38 @@ public final class MalformedTable {
     /** When the row's bytes are sent: after a valid CONNECT and its CONNACK, or as the first bytes. */
     public enum After { CONNECT, NOTHING }
 
-    /** How a connection ends up after the replies. */
-    public enum Terminal { CLOSE, OPEN, SILENT }
+    /**
+     * How a connection ends up after the replies; MALFORMED when the server sent bytes that are not a packet (the
+     * client stops reading there, so whether the server then closed is unknown: never an outcome a row allows).
+     */
+    public enum Terminal { CLOSE, OPEN, SILENT, MALFORMED }
 
-    /** One acceptable outcome: these reply packets (byte patterns, null = any byte) and then this terminal. */
+    /**
+     * One acceptable outcome: these reply packets (byte patterns, -1 = any byte) and then this terminal. Replies
+     * may come in any order, since no statement orders the replies of different flows; only a CONNACK must come
+     * first [MQTT-3.2.0-1].
+     */
     public record Outcome(List<int[]> replies, Terminal terminal) {
         public boolean matches(List<byte[]> observed, Terminal end) {
             if (end != terminal || observed.size() != replies.size()) return false;
-            for (int i = 0; i < replies.size(); i++) {
-                int[] want = replies.get(i);
-                byte[] got = observed.get(i);
-                if (want.length != got.length) return false;
-                for (int k = 0; k < want.length; k++) if (want[k] >= 0 && want[k] != (got[k] & 0xff)) return false;
+            if (!replies.isEmpty() && replies.get(0)[0] == 0x20 && !fits(replies.get(0), observed.get(0))) return false;
+            return assign(observed, 0, new boolean[replies.size()]);
+        }
+
+        private boolean assign(List<byte[]> observed, int i, boolean[] used) {
+            if (i == observed.size()) return true;
+            for (int k = 0; k < replies.size(); k++) {
+                if (used[k] || !fits(replies.get(k), observed.get(i))) continue;
+                used[k] = true;
+                if (assign(observed, i + 1, used)) return true;
+                used[k] = false;
             }
+            return false;
+        }
+
+        static boolean fits(int[] want, byte[] got) {
+            if (want.length != got.length) return false;
+            for (int k = 0; k < want.length; k++) if (want[k] >= 0 && want[k] != (got[k] & 0xff)) return false;
             return true;
         }
     }

@@ -24,6 +24,6 @@ public record Result(TestCase test, Verdict verdict, Duration duration, String s
 
     /** The ids of the checks that failed, in the order seen; empty unless the verdict is FAIL. */
     public List<String> failedStatements() {
-        return deviations.stream().map(Deviation::statementId).distinct().toList();
+        return deviations.stream().map(Deviation::statementId).filter(id -> !id.isEmpty()).distinct().toList();
     }
 }

@@ -90,7 +90,7 @@ final class SessionTests {
         Peer back = ctx.connect("sub", false, c -> c).manualAcks();
         ctx.require(back.connAck().sessionPresent(), "session present 1 when resuming a stored session [MQTT-3.2.2-2]",
                 back.connAck());
-        back.expect(PubRel.class, r -> r.packetId() == id,
+        back.expectLate(PubRel.class, r -> r.packetId() == id,
                 "the PUBREL with packet id " + id + " re-sent after reconnecting [MQTT-4.4.0-1]");
         back.send(new PubComp(id));
         List<Publish> again = back.settle().stream().filter(p -> p.topic().equals(topic)).toList();
@@ -130,8 +130,8 @@ final class SessionTests {
         Peer first = ctx.connect("client", false, c -> c);
         first.subscribe(topic, 1);
         Peer second = ctx.connect("client", false, c -> c);
-        ctx.require(first.awaitClosed(ctx.timeout()), "the server disconnects the existing client with the same "
-                + "client id [MQTT-3.1.4-2]", "the first connection still open after " + Runner.seconds(ctx.timeout()));
+        ctx.require(first.awaitClose(), "the server disconnects the existing client with the same "
+                + "client id [MQTT-3.1.4-2]", "the first connection still open after " + Runner.seconds(ctx.lateWait()));
         ctx.require(second.connAck().sessionPresent(), "session present 1: the session of the first connection "
                 + "is stored for the client id [MQTT-3.2.2-2]", second.connAck());
         ctx.connect("pub").publish(topic, "to the new connection", 1);
@@ -152,28 +152,35 @@ final class SessionTests {
         ctx.require(r.retain(), "RETAIN 1 for a retained message sent for a new subscription [MQTT-3.3.1-8]", r);
     }
 
+    /**
+     * One subscriber per QoS, each with one unacknowledged delivery: a server may hold further deliveries to a
+     * client until the first is acknowledged (nothing obliges it to have more than one in flight, 4.6).
+     */
     private static void redelivery(Context ctx) throws Exception {
-        Peer sub = ctx.connect("sub", false, c -> c);
-        int granted = Math.min(sub.subscribe(ctx.topic("q1"), 2), sub.subscribe(ctx.topic("q2"), 2));
-        if (granted == 0) throw new TestSkipped("the server granted QoS 0: nothing to re-deliver");
-        sub.manualAcks();
         Peer pub = ctx.connect("pub");
-        pub.publish(ctx.topic("q1"), "qos 1", 1);
-        pub.publish(ctx.topic("q2"), "qos 2", 2);
-        Publish first1 = sub.expectPublish(ctx.topic("q1"));
-        Publish first2 = sub.expectPublish(ctx.topic("q2"));
-        sub.close();
-        Peer back = ctx.connect("sub", false, c -> c);
-        ctx.require(back.connAck().sessionPresent(), "session present 1 when resuming a stored session [MQTT-3.2.2-2]",
-                back.connAck());
-        for (Publish first : List.of(first1, first2)) {
-            Publish again = back.expectPublish(p -> p.topic().equals(first.topic()),
-                    "the unacknowledged " + first + " re-sent after reconnecting [MQTT-4.4.0-1]");
-            ctx.require(again.packetId() == first.packetId(), "the original packet id " + first.packetId()
-                    + " on the re-sent PUBLISH [MQTT-4.4.0-1]", again);
-            ctx.require(again.dup(), "DUP 1 on a re-delivered PUBLISH [MQTT-3.3.1-1]", again);
+        List<Publish> firsts = new java.util.ArrayList<>();
+        for (int qos = 1; qos <= 2; qos++) {
+            String topic = ctx.topic("q" + qos);
+            Peer sub = ctx.connect("sub" + qos, false, c -> c);
+            if (sub.subscribe(topic, qos) == 0) throw new TestSkipped("the server granted QoS 0: nothing to re-deliver");
+            sub.manualAcks();
+            pub.publish(topic, "qos " + qos, qos);
+            firsts.add(sub.expectPublish(topic));
+            sub.close();
         }
-        back.settle();
-        back.disconnect();
+        for (int qos = 1; qos <= 2; qos++) {
+            Publish first = firsts.get(qos - 1);
+            Peer back = ctx.connect("sub" + qos, false, c -> c);
+            ctx.require(back.connAck().sessionPresent(), "session present 1 when resuming a stored session [MQTT-3.2.2-2]",
+                    back.connAck());
+            // A server may re-send on a timer of its own rather than at once: no statement sets a deadline.
+            Publish again = back.expectPublishLate(p -> p.topic().equals(first.topic()),
+                    "the unacknowledged " + first + " re-sent after reconnecting [MQTT-4.4.0-1]");
+            ctx.check("MQTT-4.4.0-1", again.packetId() == first.packetId(), "the original packet id "
+                    + first.packetId() + " on the re-sent PUBLISH", again);
+            ctx.check("MQTT-3.3.1-1", again.dup(), "DUP 1 on a re-delivered PUBLISH", again);
+            back.settle();
+            back.disconnect();
+        }
     }
 }

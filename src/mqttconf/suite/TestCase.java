@@ -11,7 +11,21 @@ import mqttconf.spec.Statements;
  * a SHOULD or MAY test in OBSERVED (its body calls {@link Context#observe}); any test may FAIL when a MUST it
  * meets on the way is broken. {@code requires} says in one line what the standard requires and allows.
  */
-public record TestCase(String name, List<String> statementIds, Level level, String requires, Body body) {
+public record TestCase(String name, List<String> statementIds, Level level, String requires, Body body,
+                       Schedule schedule) {
+
+    /** When a test runs. */
+    public enum Schedule {
+        /** Beside the other tests, at most --parallel at once. */
+        CONCURRENT,
+        /**
+         * Alone, after the concurrent tests: it holds half a packet or stalls on purpose, which may stall a server
+         * that reads whole packets under one lock, and so fail whatever runs beside it.
+         */
+        ALONE,
+        /** Beside everything, to its end: it mostly waits in silence (keep alive), so nothing waits for it. */
+        BACKGROUND
+    }
 
     /** What the test does; it throws {@link TestFailure} or {@link TestSkipped} to end otherwise than normally. */
     @FunctionalInterface
@@ -19,11 +33,21 @@ public record TestCase(String name, List<String> statementIds, Level level, Stri
         void run(Context ctx) throws Exception;
     }
 
+    public TestCase(String name, List<String> statementIds, Level level, String requires, Body body) {
+        this(name, statementIds, level, requires, body, Schedule.CONCURRENT);
+    }
+
+    /** This test with another {@link Schedule}. */
+    public TestCase scheduled(Schedule s) {
+        return new TestCase(name, statementIds, level, requires, body, s);
+    }
+
     public TestCase {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(requires, "requires");
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(schedule, "schedule");
         statementIds = List.copyOf(statementIds);
         if (statementIds.isEmpty()) throw new IllegalArgumentException(name + ": no statement id");
         for (String id : statementIds) Statements.get(id);

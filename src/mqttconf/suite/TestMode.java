@@ -14,6 +14,9 @@ import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.UsageException;
 import mqttconf.client.TestClient;
+import mqttconf.client.TestClient.Event;
+import mqttconf.codec.Bytes;
+import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.ConnAck;
 import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.Packet.Disconnect;
@@ -63,6 +66,9 @@ public final class TestMode implements Mode {
                                              keep it short and alphanumeric [MQTT-3.1.3-5]
                   --topic-prefix TEXT        start of every topic (default mqttconf/<run token>/)
                   --timeout SECONDS          longest wait for any single reply (default 3)
+                  --late-wait SECONDS        longest wait for what the standard sets no deadline for: a close,
+                                             a re-send after reconnecting (default 12; such waits run beside
+                                             other tests, so they do not stretch the run)
                   --parallel N               tests running at once (default 16)
                   --keepalive-seconds N      keep alive for the keep alive test (default 2)
                   --nosubscribe-filter F     a filter the server refuses: enables the subscribe failure test
@@ -77,7 +83,8 @@ public final class TestMode implements Mode {
                   --junit FILE               write JUnit XML (one testcase per test)
                   --json FILE                write the results as JSON
 
-                exit: 0 no MUST failed, 1 a MUST failed, 2 bad usage or server unreachable,
+                exit: 0 no MUST failed, 1 a MUST failed or the server stopped serving, 2 bad usage, server
+                      unreachable or not answering a valid CONNECT with a CONNACK,
                       3 a test could not run (internal error)
                 """;
     }
@@ -86,7 +93,7 @@ public final class TestMode implements Mode {
     public int run(List<String> argv, PrintStream out, PrintStream err) {
         Args a = new Args.Parser().flag("list").flag("coverage").option("only").option("skip").option("statement").option("section")
                 .option("username").option("password").option("client-id-prefix").option("topic-prefix")
-                .option("timeout").option("parallel").option("keepalive-seconds").option("nosubscribe-filter")
+                .option("timeout").option("late-wait").option("parallel").option("keepalive-seconds").option("nosubscribe-filter")
                 .flag("tls").option("cafile").option("cert").option("key").flag("insecure")
                 .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").parse(argv);
         Selection selection = new Selection(a.values("only"), a.values("skip"), a.values("statement"), a.values("section"));
@@ -143,9 +150,9 @@ public final class TestMode implements Mode {
         }, "mqttconf-stop");
     }
 
-    /** 1 when a MUST failed, else 3 when a test could not run, else 0. */
+    /** 1 when a MUST failed or the server stopped serving, else 3 when a test could not run, else 0. */
     static int exitCode(Report report) {
-        if (report.count(Verdict.FAIL) > 0) return Exit.FAILURES;
+        if (report.count(Verdict.FAIL) > 0 || report.count(Verdict.NOT_SERVING) > 0) return Exit.FAILURES;
         if (report.count(Verdict.ERROR) > 0) return Exit.INTERNAL;
         return Exit.OK;
     }
@@ -171,6 +178,8 @@ public final class TestMode implements Mode {
         if (host.isEmpty()) throw new UsageException("bad address '" + target + "': no host");
         RunConfig c = RunConfig.defaults(host, port).withDialer(Transports.dialer(parsed, a, out));
         c = c.withTimeout(Duration.ofMillis(Math.round(seconds(a.value("timeout", "3"), "--timeout") * 1000)));
+        c = c.withLateWait(Duration.ofMillis(Math.round(seconds(a.value("late-wait",
+                Long.toString(RunConfig.DEFAULT_LATE_WAIT.toSeconds())), "--late-wait") * 1000)));
         String token = c.clientIdPrefix().substring(3);
         c = c.withPrefixes(a.value("client-id-prefix", c.clientIdPrefix()), a.value("topic-prefix", c.topicPrefix()));
         if (c.topicPrefix().isEmpty() || c.topicPrefix().contains("+") || c.topicPrefix().contains("#")
@@ -203,8 +212,10 @@ public final class TestMode implements Mode {
     }
 
     /**
-     * Checks the server can be reached and accepts our CONNECT; returns the problem in one line, or null. A server
-     * that accepts TCP but never answers, or closes at once, is left to the tests, which report it as a failure.
+     * Checks the server can be reached and answers a valid CONNECT with a well-formed CONNACK accepting it;
+     * returns the problem in one line, or null. Bounded by 2 x --timeout in all: one for the TCP (and TLS or
+     * WebSocket) connection, one for the CONNACK. A server that is not MQTT (an HTTP server, a port that accepts
+     * and never answers) ends the run here, not in hundreds of failures.
      */
     static String preflight(RunConfig config) {
         TestClient c;
@@ -217,9 +228,16 @@ public final class TestMode implements Mode {
             Connect connect = Connect.of(config.clientIdPrefix() + "chk", true, 60);
             if (config.username() != null) connect = connect.withCredentials(config.username(), config.password());
             c.send(connect);
-            ConnAck ack = c.await(ConnAck.class, config.timeout());
-            if (ack == null || ack.returnCode() == ConnAck.ACCEPTED) {
-                if (ack != null) c.send(new Disconnect());
+            Event e = c.next(config.timeout());
+            String notMqtt = config.target() + " is not answering as an MQTT 3.1.1 server: ";
+            if (e == null) return notMqtt + "no CONNACK within " + Runner.seconds(config.timeout()) + " of a valid CONNECT";
+            if (e instanceof Event.Closed closed) return notMqtt + "the connection " + closed.how() + " without CONNACK";
+            if (e instanceof Event.Malformed m) return notMqtt + "it answered a valid CONNECT with bytes that are not "
+                    + "a CONNACK: " + shown(m.bytes());
+            Packet first = ((Event.Received) e).packet();
+            if (!(first instanceof ConnAck ack)) return notMqtt + "it answered a valid CONNECT with " + first + " before any CONNACK";
+            if (ack.returnCode() == ConnAck.ACCEPTED) {
+                c.send(new Disconnect());
                 return null;
             }
             return config.target() + " refused the connection with " + switch (ack.returnCode()) {
@@ -231,11 +249,19 @@ public final class TestMode implements Mode {
                 default -> "CONNACK " + ack.returnCode();
             };
         } catch (IOException e) {
-            return null;
+            return config.target() + " broke the connection during the first CONNECT: " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
+    }
+
+    /** The first bytes as hex and, where printable, as text: {@code 48 54 54 50 ... "HTTP/1.1 400"}. */
+    private static String shown(byte[] b) {
+        int n = Math.min(b.length, 16);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < n; i++) text.append(b[i] >= 0x20 && b[i] < 0x7f ? (char) b[i] : '.');
+        return Bytes.hex(b, 0, n) + (b.length > n ? " ..." : "") + " (\"" + text + "\")";
     }
 
     private static void list(List<TestCase> tests, PrintStream out) {

@@ -14,11 +14,17 @@ final class Transcript implements Consumer<String> {
     private final Deque<String> lines = new ArrayDeque<>();
     private final Consumer<String> echo;
     private final String testName;
+    private final Traffic traffic;
     private int dropped;
 
     Transcript(Consumer<String> echo, String testName) {
+        this(echo, testName, null);
+    }
+
+    Transcript(Consumer<String> echo, String testName, Traffic traffic) {
         this.echo = echo;
         this.testName = testName;
+        this.traffic = traffic;
     }
 
     @Override
@@ -31,6 +37,7 @@ final class Transcript implements Consumer<String> {
                 dropped++;
             }
         }
+        if (traffic != null) traffic.record(testName, line);
         if (echo != null) echo.accept(testName + ": " + stamped);
     }
 

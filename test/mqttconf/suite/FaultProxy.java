@@ -67,6 +67,20 @@ final class FaultProxy implements AutoCloseable {
             return false;
         }
 
+        /** Whether the client's side holds the start of a packet not yet complete (called as bytes arrive). */
+        void partial(boolean pending) {
+        }
+
+        /** Packets the client gets when the server has closed, just before the proxy closes the client's side. */
+        List<Packet> lastWords() {
+            return List.of();
+        }
+
+        /** How long the client's side stays open after the server closed (its bytes go nowhere meanwhile). */
+        Duration closeDelay() {
+            return Duration.ZERO;
+        }
+
         /** Pause before forwarding each chunk the server sent: a slow server (or a slow path to it). */
         Duration delay() {
             return Duration.ZERO;
@@ -199,11 +213,13 @@ final class FaultProxy implements AutoCloseable {
                     toServer(link, fault, out, buf.array(), buf.position(), buf.remaining());
                     buf.position(buf.limit());
                 }
+                fault.partial(buf.hasRemaining());
                 buf.compact();
             }
         } catch (IOException ended) {
             // either side went away
         }
+        fault.partial(false);
         link.close();
     }
 
@@ -243,20 +259,27 @@ final class FaultProxy implements AutoCloseable {
                 buf.compact();
             }
             fault.toClient(fault.release(), link);
+            fault.toClient(fault.lastWords(), link);
+            Duration late = fault.closeDelay();
+            if (!late.isZero()) {
+                closeQuietly(link.server);
+                Thread.sleep(late);
+            }
         } catch (IOException | InterruptedException ended) {
             // either side went away, or the proxy is closing
         }
-        if (fault.keepsClientOpen()) closeQuietly(link.server);
+        if (fault.keepsClientOpen() && fault.closeDelay().isZero()) closeQuietly(link.server);
         else link.close();
     }
 
     /** Writes to the server; once it has gone, a fault keeping the client open lets the client's bytes vanish. */
     private static void toServer(Link link, Fault fault, OutputStream out, byte[] b, int off, int len) throws IOException {
-        if (fault.keepsClientOpen() && link.server.isClosed()) return;
+        boolean keep = fault.keepsClientOpen() || !fault.closeDelay().isZero();
+        if (keep && link.server.isClosed()) return;
         try {
             writeRaw(link.server, out, b, off, len);
         } catch (IOException e) {
-            if (!fault.keepsClientOpen()) throw e;
+            if (!keep) throw e;
             closeQuietly(link.server);
         }
     }

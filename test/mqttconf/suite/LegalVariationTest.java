@@ -31,6 +31,8 @@ import mqttconf.suite.Runner.Report;
  */
 class LegalVariationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** Above the 10 s handshake close and the 5 s re-send of the variations. */
+    private static final Duration LATE_WAIT = Duration.ofSeconds(14);
     private static final long SEED = 20_241_125L;
     private static final List<String> SKIP = List.of("keepalive.*");
     private static final Map<String, Supplier<Fault>> VARIATIONS = new LinkedHashMap<>();
@@ -44,6 +46,13 @@ class LegalVariationTest {
         VARIATIONS.put("max QoS 1", LegalVariations.MaxQos1::new);
         VARIATIONS.put("no wildcards", LegalVariations.NoWildcards::new);
         VARIATIONS.put("PUBLISH before SUBACK", LegalVariations.PublishBeforeSubAck::new);
+        VARIATIONS.put("replies of different flows reordered", LegalVariations.ReorderFlows::new);
+        VARIATIONS.put("close 10 s after a handshake that never completed", LegalVariations.LateHandshakeClose::new);
+        VARIATIONS.put("re-sends 5 s after reconnecting", LegalVariations.LateResend::new);
+        VARIATIONS.put("in-flight window of one", LegalVariations.WindowOfOne::new);
+        VARIATIONS.put("level 3 accepted", LegalVariations.Level3Accepted::new);
+        VARIATIONS.put("reply then close", LegalVariations.ReplyThenClose::new);
+        VARIATIONS.put("8 KB packet limit", LegalVariations.Limit8K::new);
     }
 
     /** A fault per connection, each with its own seed: the run's seed plus the connection's number. */
@@ -71,7 +80,7 @@ class LegalVariationTest {
     private static Report run(Supplier<Fault> fault, List<TestCase> tests) throws Exception {
         try (FaultProxy proxy = new FaultProxy(broker.port(), fault)) {
             RunConfig config = RunConfig.defaults("127.0.0.1", proxy.port()).withTimeout(TIMEOUT)
-                    .withOptions(1, null, 8, null);
+                    .withOptions(1, null, 8, null).withLateWait(LATE_WAIT);
             return new Runner(config, r -> { }).run(tests);
         }
     }
@@ -116,6 +125,54 @@ class LegalVariationTest {
         assertNothingFails("PUBLISH before SUBACK");
     }
 
+    @Test
+    void repliesOfDifferentFlowsInAnotherOrder() {
+        assertNothingFails("replies of different flows reordered");
+    }
+
+    @Test
+    void closesOnTheHandshakeTimeout() {
+        assertNothingFails("close 10 s after a handshake that never completed");
+        assertVerdict("close 10 s after a handshake that never completed", "malformed.garbage-byte-0xff-before-connect",
+                Verdict.PASS);
+    }
+
+    @Test
+    void reSendsOnATimerAfterReconnecting() {
+        assertNothingFails("re-sends 5 s after reconnecting");
+        assertVerdict("re-sends 5 s after reconnecting", "session.redelivery-on-reconnect", Verdict.PASS);
+    }
+
+    @Test
+    void oneMessageInFlightAtATime() {
+        assertNothingFails("in-flight window of one");
+        assertVerdict("in-flight window of one", "session.redelivery-on-reconnect", Verdict.PASS);
+    }
+
+    @Test
+    void protocolLevel3NamedMqttAccepted() {
+        assertNothingFails("level 3 accepted");
+        assertVerdict("level 3 accepted", "malformed.connect-protocol-level-3-with-name-mqtt", Verdict.PASS);
+    }
+
+    @Test
+    void aReplyBeforeTheClose() {
+        assertNothingFails("reply then close");
+        assertVerdict("reply then close", "malformed.reserved-packet-type-15", Verdict.PASS);
+    }
+
+    @Test
+    void aPacketSizeLimitIsReportedNotFailed() {
+        assertNothingFails("8 KB packet limit");
+        assertVerdict("8 KB packet limit", "qos.large-payload", Verdict.SKIP);
+        assertVerdict("8 KB packet limit", "malformed.publish-qos-1-with-a-100-kb-payload", Verdict.SKIP);
+        assertVerdict("8 KB packet limit", "topics.65535-byte-topic", Verdict.SKIP);
+        Result limit = REPORTS.get("8 KB packet limit").results().stream()
+                .filter(r -> r.test().name().equals("limits.packet-size")).findFirst().orElseThrow();
+        assertEquals("closes the connection on a QoS 1 PUBLISH with a 8 KB payload; acknowledges one of 1 KB",
+                limit.summary());
+    }
+
     /** The variation took effect: {@code test}, which passes against the broker itself, ends in {@code v}. */
     private static void assertVerdict(String variation, String test, Verdict v) {
         assertEquals(List.of(test), REPORTS.get(variation).results().stream()
@@ -125,7 +182,10 @@ class LegalVariationTest {
     private static void assertNothingFails(String variation) {
         Report report = REPORTS.get(variation);
         assertTrue(report.results().size() >= 200, report.results().size() + " tests");
-        String problems = report.results().stream().filter(r -> r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR)
+        // INTERMITTENT is allowed: with every variation at once on two cores a wait may time out beside other
+        // tests; re-run alone the test passed, and the run says so instead of failing.
+        String problems = report.results().stream().filter(r -> r.verdict() != Verdict.PASS
+                        && r.verdict() != Verdict.OBSERVED && r.verdict() != Verdict.SKIP && r.verdict() != Verdict.INTERMITTENT)
                 .map(r -> r.verdict() + " " + r.test().name() + ": " + r.summary() + "\n" + r.evidence())
                 .collect(Collectors.joining("\n"));
         assertEquals("", problems, variation);

@@ -12,10 +12,13 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import mqttconf.codec.Encoder;
 import mqttconf.codec.MalformedPacketException;
 import mqttconf.codec.Packet;
+import mqttconf.codec.Packet.ConnAck;
+import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.Packet.PingReq;
 import mqttconf.codec.Packet.PingResp;
 import mqttconf.codec.Packet.PubAck;
@@ -26,6 +29,7 @@ import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.SubAck;
 import mqttconf.codec.Packet.Subscribe;
 import mqttconf.codec.Packet.Subscription;
+import mqttconf.codec.Packet.UnsubAck;
 import mqttconf.codec.TopicRules;
 import mqttconf.suite.FaultProxy.Fault;
 import mqttconf.suite.FaultProxy.Link;
@@ -279,6 +283,217 @@ final class LegalVariations {
         @Override
         Duration hold() {
             return Duration.ofMillis(10);
+        }
+    }
+
+    /**
+     * A server closing a connection that never got CONNACK 0 (no valid CONNECT) only on its handshake timeout:
+     * the client sees the close 10 s late. The standard sets no deadline for a close.
+     */
+    static final class LateHandshakeClose extends Fault {
+        private volatile boolean accepted;
+
+        @Override
+        List<Packet> fromServer(Packet p, Link link) {
+            if (p instanceof ConnAck a && a.returnCode() == ConnAck.ACCEPTED) accepted = true;
+            return List.of(p);
+        }
+
+        @Override
+        Duration closeDelay() {
+            return accepted ? Duration.ZERO : Duration.ofSeconds(10);
+        }
+    }
+
+    /**
+     * A server that answers, then closes: when it closes a connection it had accepted, the client first gets a
+     * PINGRESP. A close after a reply is still a close [MQTT-4.8.0-1].
+     */
+    static final class ReplyThenClose extends Fault {
+        private volatile boolean accepted;
+
+        @Override
+        List<Packet> fromServer(Packet p, Link link) {
+            if (p instanceof ConnAck a && a.returnCode() == ConnAck.ACCEPTED) accepted = true;
+            return List.of(p);
+        }
+
+        @Override
+        List<Packet> lastWords() {
+            return accepted ? List.of(new PingResp()) : List.of();
+        }
+    }
+
+    /**
+     * Replies of different flows in another order: an acknowledgement is held until the server's next packet;
+     * if that one belongs to another flow (another type or packet id), it goes first. No statement orders the
+     * replies of different flows; a CONNACK is never held [MQTT-3.2.0-1].
+     */
+    static final class ReorderFlows extends Fault {
+        private Packet held;
+
+        @Override
+        synchronized List<Packet> fromServer(Packet p, Link link) {
+            if (held == null) {
+                if (holdable(p)) {
+                    held = p;
+                    return List.of();
+                }
+                return List.of(p);
+            }
+            Packet h = held;
+            held = null;
+            if (p instanceof ConnAck) return List.of(h, p);
+            boolean otherFlow = p.getClass() != h.getClass() || packetId(p) != packetId(h);
+            return otherFlow ? List.of(p, h) : List.of(h, p);
+        }
+
+        private static boolean holdable(Packet p) {
+            return p instanceof PingResp || p instanceof SubAck || p instanceof UnsubAck || p instanceof PubAck
+                    || p instanceof PubRec || p instanceof PubComp;
+        }
+
+        private static int packetId(Packet p) {
+            return switch (p) {
+                case PubAck a -> a.packetId();
+                case PubRec a -> a.packetId();
+                case PubComp a -> a.packetId();
+                case PubRel a -> a.packetId();
+                case SubAck a -> a.packetId();
+                case UnsubAck a -> a.packetId();
+                case Publish a -> a.packetId();
+                default -> -1;
+            };
+        }
+
+        @Override
+        synchronized List<Packet> release() {
+            Packet h = held;
+            held = null;
+            return h == null ? List.of() : List.of(h);
+        }
+
+        @Override
+        synchronized boolean holding() {
+            return held != null;
+        }
+
+        @Override
+        Duration hold() {
+            return Duration.ofMillis(5);
+        }
+    }
+
+    /**
+     * An in-flight window of one: further QoS 1 and 2 deliveries wait until the client acknowledged the first
+     * (PUBACK, or PUBCOMP for QoS 2). Nothing obliges a server to have more than one message in flight (4.6).
+     */
+    static final class WindowOfOne extends Fault {
+        private final Queue<Publish> waiting = new ArrayDeque<>();
+        private int inFlight = -1;
+
+        @Override
+        synchronized List<Packet> fromServer(Packet p, Link link) {
+            if (!(p instanceof Publish x) || x.qos() == 0) return List.of(p);
+            if (inFlight >= 0) {
+                waiting.add(x);
+                return List.of();
+            }
+            inFlight = x.packetId();
+            return List.of(p);
+        }
+
+        @Override
+        synchronized boolean fromClient(Packet p, Link link) throws IOException {
+            int done = p instanceof PubAck a ? a.packetId() : p instanceof PubComp c ? c.packetId() : -1;
+            if (done >= 0 && done == inFlight) {
+                inFlight = -1;
+                Publish next = waiting.poll();
+                if (next != null) {
+                    inFlight = next.packetId();
+                    link.toClient(next);
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Re-sends on a timer: the PUBLISHes (DUP 1) and PUBRELs a server re-sends after a reconnect reach the client
+     * 5 s late, in their order. [MQTT-4.4.0-1] sets no deadline.
+     */
+    static final class LateResend extends Fault {
+        private static final Duration LATE = Duration.ofSeconds(5);
+        private final Set<Integer> pubRecs = new HashSet<>();
+        private final List<Packet> late = new ArrayList<>();
+        private Thread sender;
+
+        @Override
+        synchronized List<Packet> fromServer(Packet p, Link link) {
+            boolean resend = p instanceof Publish x && x.dup() || p instanceof PubRel r && !pubRecs.contains(r.packetId());
+            if (!resend) return List.of(p);
+            late.add(p);
+            if (sender == null) {
+                sender = Thread.ofVirtual().name("faultproxy-late").start(() -> {
+                    try {
+                        Thread.sleep(LATE);
+                        List<Packet> all;
+                        synchronized (this) {
+                            all = List.copyOf(late);
+                            late.clear();
+                            sender = null;
+                        }
+                        link.toClient(FaultProxy.encode(all));
+                    } catch (IOException | InterruptedException ended) {
+                        // the connection or the proxy closed meanwhile
+                    }
+                });
+            }
+            return List.of();
+        }
+
+        @Override
+        synchronized boolean fromClient(Packet p, Link link) {
+            if (p instanceof PubRec r) pubRecs.add(r.packetId());
+            return true;
+        }
+    }
+
+    /** A server with a packet size limit of its own (8 KB): a larger packet from the client closes the connection. */
+    static final class Limit8K extends Fault {
+        @Override
+        boolean fromClient(Packet p, Link link) {
+            if (Encoder.encode(p).length <= 8192) return true;
+            link.close();
+            return false;
+        }
+    }
+
+    /**
+     * A server supporting MQTT 3.1 as well, which processes a level 3 CONNECT named MQTT under that specification
+     * [MQTT-3.1.2-1]: it is accepted. The proxy answers CONNACK 0 itself and connects to the broker behind it as a
+     * 3.1.1 client (whose CONNACK it drops), so the connection goes on.
+     */
+    static final class Level3Accepted extends Fault {
+        private static final AtomicLong IDS = new AtomicLong();
+        private volatile boolean dropConnAck;
+
+        @Override
+        boolean fromClient(Packet p, Link link) throws IOException {
+            if (!(p instanceof Connect c) || c.protocolLevel() != 3 || !c.protocolName().equals("MQTT")) return true;
+            dropConnAck = true;
+            link.toServer(Connect.of("lvl3x" + IDS.incrementAndGet(), true, 60));
+            link.toClient(new ConnAck(false, ConnAck.ACCEPTED));
+            return false;
+        }
+
+        @Override
+        List<Packet> fromServer(Packet p, Link link) {
+            if (p instanceof ConnAck && dropConnAck) {
+                dropConnAck = false;
+                return List.of();
+            }
+            return List.of(p);
         }
     }
 }

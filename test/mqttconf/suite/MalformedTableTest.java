@@ -62,4 +62,30 @@ class MalformedTableTest {
         assertEquals(23, id.length());
         assertTrue(id.matches("[0-9a-zA-Z]{23}"), id);
     }
+
+    @Test
+    void repliesOfDifferentFlowsMatchInAnyOrderButAConnAckComesFirst() {
+        Row split = rows.stream().filter(r -> r.name().equals("PUBLISH, SUBSCRIBE, PINGREQ split across one segment"))
+                .findFirst().orElseThrow();
+        byte[] subAck = {(byte) 0x90, 0x03, 0x00, 0x02, 0x00};
+        byte[] pingResp = {(byte) 0xd0, 0x00};
+        assertTrue(split.expect().get(0).matches(List.of(subAck, pingResp), Terminal.OPEN));
+        assertTrue(split.expect().get(0).matches(List.of(pingResp, subAck), Terminal.OPEN));
+        assertFalse(split.expect().get(0).matches(List.of(pingResp, pingResp), Terminal.OPEN));
+        Row first = rows.stream().filter(r -> r.name().equals("CONNECT with data after it in the same segment is processed in order"))
+                .findFirst().orElseThrow();
+        byte[] connAck = {0x20, 0x02, 0x00, 0x00};
+        assertTrue(first.expect().get(0).matches(List.of(connAck, pingResp), Terminal.OPEN));
+        assertFalse(first.expect().get(0).matches(List.of(pingResp, connAck), Terminal.OPEN), "PINGRESP before CONNACK");
+    }
+
+    @Test
+    void rowsHoldingHalfAPacketAreFoundByTheirLength() {
+        List<String> half = rows.stream().filter(MalformedTests::holdsHalfAPacket).map(Row::name).toList();
+        assertTrue(half.contains("remaining length with a fifth byte"), half.toString());
+        assertTrue(half.contains("remaining length longer than the content: the server waits"), half.toString());
+        assertTrue(half.contains("PUBLISH with a large remaining length announced but not sent"), half.toString());
+        assertFalse(half.contains("PUBLISH shorter than its topic length field"), half.toString());
+        assertFalse(half.contains("PINGREQ remaining length with a fifth byte"), half.toString());
+    }
 }

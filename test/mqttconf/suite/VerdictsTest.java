@@ -1,0 +1,318 @@
+package mqttconf.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import mqttconf.broker.Broker;
+import mqttconf.broker.BrokerConfig;
+import mqttconf.codec.Packet;
+import mqttconf.codec.Packet.ConnAck;
+import mqttconf.codec.Packet.Connect;
+import mqttconf.codec.Packet.PubAck;
+import mqttconf.codec.Packet.Publish;
+import mqttconf.codec.Packet.SubAck;
+import mqttconf.codec.Packet.Subscribe;
+import mqttconf.suite.FaultProxy.Fault;
+import mqttconf.suite.FaultProxy.Link;
+import mqttconf.suite.Runner.Report;
+
+/**
+ * Verdicts on imperfect servers, through the fault proxy in front of our broker and tiny fake servers: a server
+ * that stops serving, one that stalls while a packet is half sent, a failure that only happens beside other
+ * tests, and deviations whose FAIL must name the statement actually broken.
+ */
+class VerdictsTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static Broker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = Broker.start(BrokerConfig.ephemeral());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) broker.close();
+    }
+
+    private static Report run(int port, List<String> only, int parallel) {
+        List<TestCase> tests = new ArrayList<>();
+        for (String name : only) tests.addAll(new Selection(List.of(name), List.of(), List.of(), List.of()).apply(Suite.all()));
+        RunConfig config = RunConfig.defaults("127.0.0.1", port).withTimeout(TIMEOUT)
+                .withOptions(1, null, parallel, null).withLateWait(Duration.ofSeconds(2));
+        return new Runner(config, r -> { }).run(tests);
+    }
+
+    private static Report throughProxy(Supplier<Fault> fault, List<String> only, int parallel) throws Exception {
+        try (FaultProxy proxy = new FaultProxy(broker.port(), fault)) {
+            return run(proxy.port(), only, parallel);
+        }
+    }
+
+    private static Result result(Report report, String test) {
+        return report.results().stream().filter(r -> r.test().name().equals(test)).findFirst().orElseThrow();
+    }
+
+    private static String shown(Report report) {
+        return report.results().stream().map(r -> r.verdict() + " " + r.test().name() + " " + r.failedStatements()
+                + ": " + r.summary()).collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * After a QoS 1 PUBLISH with DUP 1 (the packet that stops a real server's worker), nothing passes the proxy any
+     * more. The trigger is held until the watchdog has seen the server answer once, so the outage is judged.
+     */
+    static final class DiesOnDup extends Fault {
+        static final AtomicBoolean DEAD = new AtomicBoolean();
+        static final AtomicBoolean PROBED = new AtomicBoolean();
+        private boolean probe;
+
+        @Override
+        boolean fromClient(Packet p, Link link) {
+            if (p instanceof Connect c && c.clientId().contains("wd")) probe = true;
+            if (DEAD.get()) return false;
+            if (p instanceof Publish x && x.dup() && x.qos() == 1) {
+                for (int i = 0; i < 500 && !PROBED.get(); i++) pause();
+                DEAD.set(true);
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        List<Packet> fromServer(Packet p, Link link) {
+            if (probe && p instanceof ConnAck) PROBED.set(true);
+            return DEAD.get() ? List.of() : List.of(p);
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    void aServerThatStopsServingGetsOneEventNamingTheTriggerAndNoStatements() throws Exception {
+        Report report = throughProxy(DiesOnDup::new, List.of("publish.qos0-round-trip", "publish.qos1-round-trip",
+                "qos.dup-not-propagated", "retain.set-and-clear", "subscribe.unsubscribe-unknown-filter",
+                "malformed.pingreq-gets-pingresp"), 1);
+        String all = shown(report) + "\n" + report.events();
+        assertEquals(Verdict.PASS, result(report, "publish.qos1-round-trip").verdict(), all);
+        assertEquals(1, report.events().size(), all);
+        ServerEvent e = report.events().get(0);
+        assertEquals("qos.dup-not-propagated", e.triggerTest(), all);
+        assertTrue(e.bytesBefore().contains("dup"), all);
+        assertFalse(e.recovered(), all);
+        for (String t : List.of("retain.set-and-clear", "subscribe.unsubscribe-unknown-filter",
+                "malformed.pingreq-gets-pingresp")) {
+            Result r = result(report, t);
+            assertEquals(Verdict.NOT_SERVING, r.verdict(), all);
+            assertEquals(List.of(), r.failedStatements(), all);
+        }
+        assertEquals(1, TestMode.exitCode(report));
+    }
+
+    /**
+     * A server that reads whole packets under one lock: while any connection holds half a packet, no other
+     * connection is answered. The rows that do that on purpose run alone, so nothing else fails beside them.
+     */
+    static final class StallsOnHalfPackets extends Fault {
+        static final AtomicInteger HALF = new AtomicInteger();
+        private boolean mine;
+
+        @Override
+        synchronized void partial(boolean pending) {
+            if (pending != mine) HALF.addAndGet(pending ? 1 : -1);
+            mine = pending;
+        }
+
+        @Override
+        List<Packet> fromServer(Packet p, Link link) {
+            for (int i = 0; i < 3000 && HALF.get() > 0 && !mine; i++) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return List.of(p);
+        }
+    }
+
+    @Test
+    void rowsHoldingHalfAPacketRunAloneSoAStallingServerFailsNothingElse() throws Exception {
+        Report report = throughProxy(StallsOnHalfPackets::new, List.of("malformed.remaining-length-longer-than-*",
+                "malformed.pingreq-*", "malformed.publish-qos-1-gets-*", "malformed.subscribe-gets-*", "publish.*",
+                "subscribe.unsubscribe-*"), 8);
+        String all = shown(report);
+        assertTrue(report.results().size() >= 15, all);
+        assertEquals(Verdict.PASS, result(report, "malformed.remaining-length-longer-than-the-content-the-server-waits")
+                .verdict(), all);
+        assertEquals(0, report.count(Verdict.FAIL) + report.count(Verdict.ERROR) + report.count(Verdict.NOT_SERVING), all);
+    }
+
+    /** The first SUBSCRIBE of publish.qos1-round-trip goes unanswered; its re-run alone (other topics) passes. */
+    @Test
+    void aFailureThatDoesNotReproduceAloneIsIntermittent() throws Exception {
+        AtomicBoolean dropped = new AtomicBoolean();
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) {
+                return !(p instanceof Subscribe s && s.subscriptions().get(0).filter().contains("/publish/qos1-round-trip/")
+                        && dropped.compareAndSet(false, true));
+            }
+        }, List.of("publish.*"), 4);
+        String all = shown(report);
+        Result r = result(report, "publish.qos1-round-trip");
+        assertEquals(Verdict.INTERMITTENT, r.verdict(), all);
+        assertTrue(r.summary().contains("passed when run again alone"), all);
+        assertEquals(0, TestMode.exitCode(report), all);
+    }
+
+    private static Fault rewrite(java.util.function.UnaryOperator<Packet> f) {
+        return new Fault() {
+            @Override
+            List<Packet> fromServer(Packet p, Link link) {
+                return List.of(f.apply(p));
+            }
+        };
+    }
+
+    @Test
+    void aPubAckWithAnotherPacketIdIsReportedUnderTheStatementOnPacketIds() throws Exception {
+        Report report = throughProxy(() -> rewrite(p -> p instanceof PubAck a ? new PubAck(a.packetId() + 1) : p),
+                List.of("malformed.publish-qos-1-to-a-topic-with-a-byte-order-mark"), 1);
+        Result r = result(report, "malformed.publish-qos-1-to-a-topic-with-a-byte-order-mark");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-2.3.1-6"), r.failedStatements(), shown(report));
+    }
+
+    @Test
+    void anUnsupportedLevelClosedWithoutConnAckIsReportedUnder312Dash2() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) {
+                if (p instanceof Connect c && c.protocolLevel() != 4) {
+                    link.close();
+                    return false;
+                }
+                return true;
+            }
+        }, List.of("malformed.refused-connect-data-after-it-is-not-processed"), 1);
+        Result r = result(report, "malformed.refused-connect-data-after-it-is-not-processed");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-3.1.2-2"), r.failedStatements(), shown(report));
+    }
+
+    /** A re-delivery with a new packet id and DUP 0: both deviations, each under its own statement. */
+    @Test
+    void aTestGoesOnPastAFailedCheckAndReportsEveryDeviation() throws Exception {
+        Report report = throughProxy(() -> rewrite(p -> p instanceof Publish x && x.dup()
+                ? x.withDup(false).withQos(x.qos(), x.packetId() + 1000) : p), List.of("session.redelivery-on-reconnect"), 1);
+        Result r = result(report, "session.redelivery-on-reconnect");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-4.4.0-1", "MQTT-3.3.1-1"), r.failedStatements(), shown(report));
+        assertEquals(4, r.deviations().size(), shown(report));
+        assertEquals(1, report.rootCauses().stream().filter(c -> c.statementId().equals("MQTT-3.3.1-1")).count());
+    }
+
+    /** A message on a topic nobody in the test subscribed to is a deviation of its own, not of the test's checks. */
+    @Test
+    void aDeliveryToAClientThatNeverSubscribedIsReportedUnder332Dash3() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            List<Packet> fromServer(Packet p, Link link) {
+                if (!(p instanceof SubAck)) return List.of(p);
+                return List.of(p, new Publish("elsewhere/retained", new byte[] {'x'}, 0, true, false, 0));
+            }
+        }, List.of("will.none-without-will-flag"), 1);
+        Result r = result(report, "will.none-without-will-flag");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-3.3.2-3"), r.failedStatements(), shown(report));
+    }
+
+    /**
+     * A server without QoS 2 (it answers a QoS 2 PUBLISH with PUBACK, as one real server does): the test that
+     * establishes QoS 2 flows fails, and a test failing at its QoS 2 step says it follows from that and is listed
+     * under the same distinct deviation, not as one of its own.
+     */
+    @Test
+    void failuresFollowingFromABrokenCapabilityPointAtTheTestThatEstablishesIt() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) throws java.io.IOException {
+                if (!(p instanceof Publish x) || x.qos() != 2) return true;
+                link.toServer(x.withQos(1, x.packetId()));
+                return false;
+            }
+        }, List.of("publish.qos2-round-trip", "qos.in-order-delivery", "publish.qos1-round-trip"), 4);
+        String all = shown(report) + "\n" + report.rootCauses();
+        assertEquals(Verdict.FAIL, result(report, "publish.qos2-round-trip").verdict(), all);
+        Result follower = result(report, "qos.in-order-delivery");
+        assertEquals(Verdict.FAIL, follower.verdict(), all);
+        assertTrue(follower.summary().contains("follows from broken QoS 2 flows: see publish.qos2-round-trip"), all);
+        assertEquals(Verdict.PASS, result(report, "publish.qos1-round-trip").verdict(), all);
+        RootCause cause = report.rootCauses().get(0);
+        assertEquals("MQTT-3.3.4-1", cause.statementId(), all);
+        assertEquals(List.of("publish.qos2-round-trip", "qos.in-order-delivery"), cause.tests(), all);
+    }
+
+    /**
+     * A server mapping topics onto another messaging system's syntax ('.' as a separator, '*' as a wildcard), as
+     * one real server does: the levels holding them come back changed, one with a wildcard in its topic name.
+     */
+    @Test
+    void topicLevelsHoldingDotsAndStarsMustComeBackUnchanged() throws Exception {
+        Report report = throughProxy(() -> rewrite(p -> p instanceof Publish x && (x.topic().endsWith("/*")
+                || x.topic().endsWith("/a.b")) ? new Publish(x.topic().replace("/*", "/+").replace("/a.b", "/a/b"),
+                x.payload(), x.qos(), x.retain(), x.dup(), x.packetId()) : p), List.of("topics.special-characters-in-levels"), 1);
+        Result r = result(report, "topics.special-characters-in-levels");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertTrue(r.failedStatements().contains("MQTT-3.3.2-2") || r.failedStatements().contains("MQTT-4.7.1-1"),
+                shown(report));
+        assertTrue(r.failedStatements().contains("MQTT-4.5.0-1"), shown(report));
+    }
+
+    /**
+     * A server answering a row's bytes with a malformed packet and then closing: the client stops reading at the
+     * malformed packet and closes its own side, which must never count as the server's close.
+     */
+    @Test
+    void aMalformedReplyIsNotTakenForTheCloseTheRowExpects() throws Exception {
+        try (TinyServer server = new TinyServer((s, n) -> {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] b = new byte[4096];
+            if (in.read(b) < 0) return;
+            out.write(new byte[] {0x20, 0x02, 0x00, 0x00});
+            if (in.read(b) < 0) return;
+            out.write(new byte[] {(byte) 0xf0, 0x00});
+            Thread.sleep(100);
+            s.close();
+        })) {
+            Report report = run(server.port(), List.of("malformed.reserved-packet-type-15"), 1);
+            Result r = result(report, "malformed.reserved-packet-type-15");
+            assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+            assertTrue(r.observed().contains("not a packet"), r.observed());
+        }
+    }
+}
