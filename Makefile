@@ -7,6 +7,8 @@
 #   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto, the auth tests against
 #                 one with a password file; both also over TLS and WebSocket (test/interop/transports.sh)
+#   make peers    the suite three times each against mosquitto, Paho's Python test broker (PAHO_TESTING=its
+#                 checkout), Moquette, aedes and RabbitMQ (test/interop/peers.sh; PEERS=names for fewer)
 #   make fuzz     hostile packets against the in-process broker while a canary publishes (FUZZ_SEED, FUZZ_PACKETS)
 #   make soak     10,000 connect/disconnect cycles and 10,000 concurrent connections: no leak
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
@@ -26,7 +28,7 @@ JAVAC_OPTS := --release $(JAVA_MIN) -Xlint:all -Werror -proc:none -encoding UTF-
 DEBUG_INFO := -g:source,lines
 
 .DEFAULT_GOAL := all
-.PHONY: all test run interop bench fuzz soak clean FORCE
+.PHONY: all test run interop peers bench fuzz soak clean FORCE
 
 # --- Finding a JDK ---------------------------------------------------------
 # Major version of the JDK in $1: its release file, else `javac -version`.
@@ -107,6 +109,9 @@ interop: $(JAR)
 	test/interop/auth-vs-mosquitto.sh --quiet
 	test/interop/paho-java.sh '$(JDK)'
 	test/interop/transports.sh
+
+peers: $(JAR)
+	test/interop/peers.sh $(PEERS)
 
 bench: $(JAR)
 	@test/bench/run.sh '$(JDK)'
