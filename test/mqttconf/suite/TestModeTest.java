@@ -63,14 +63,17 @@ class TestModeTest {
     }
 
     @Test
-    void exitCodeIsOneForAFailureThreeForAnErrorZeroOtherwise() {
+    void exitCodeIsOneForAFailureOrAnOutageThreeForAnErrorZeroOtherwise() {
         TestCase t = TestCase.must("x", List.of("MQTT-3.1.4-4"), "r", ctx -> { });
         Result pass = new Result(t, Verdict.PASS, Duration.ZERO, "", null, null, List.of(), null);
         Result fail = new Result(t, Verdict.FAIL, Duration.ZERO, "", null, null, List.of(), null);
         Result error = new Result(t, Verdict.ERROR, Duration.ZERO, "", null, null, List.of(), null);
         Result down = new Result(t, Verdict.NOT_SERVING, Duration.ZERO, "", null, null, List.of(), null);
+        Result flaky = new Result(t, Verdict.INTERMITTENT, Duration.ZERO, "", null, null, List.of(), null);
         assertEquals(1, TestMode.exitCode(new Runner.Report(List.of(pass, fail, error), Duration.ZERO, List.of())));
         assertEquals(3, TestMode.exitCode(new Runner.Report(List.of(pass, error), Duration.ZERO, List.of())));
-        assertEquals(0, TestMode.exitCode(new Runner.Report(List.of(pass, down), Duration.ZERO, List.of())));
+        assertEquals(1, TestMode.exitCode(new Runner.Report(List.of(pass, down), Duration.ZERO, List.of())),
+                "a server that stopped serving fails the run, though no statement is blamed");
+        assertEquals(0, TestMode.exitCode(new Runner.Report(List.of(pass, flaky), Duration.ZERO, List.of())));
     }
 }
