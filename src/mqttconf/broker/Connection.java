@@ -20,8 +20,9 @@ import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.Will;
 
 /**
- * One client socket: its read buffer and decoder, its bounded output, its protocol state and its deadline.
- * Used only by the event loop thread.
+ * One client socket: its decoder, its bounded output, its protocol state and its deadline. It reads into the
+ * loop's shared buffer and holds input bytes of its own only while a packet is partial, and output only while
+ * some is pending, so an idle connection costs no buffers. Used only by the event loop thread.
  */
 final class Connection {
     enum State {
@@ -36,7 +37,6 @@ final class Connection {
         CLOSED
     }
 
-    private static final int INITIAL_INPUT = 4096;
     private static final int MAX_BUFFERS_PER_WRITE = 64;
 
     final long id;
@@ -47,8 +47,13 @@ final class Connection {
     /** Null once released. */
     private Transport transport;
     private final Decoder decoder;
-    private ByteBuffer input = ByteBuffer.allocate(INITIAL_INPUT);
-    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    /**
+     * While reading: the buffer being filled and decoded (the loop's shared one, or this connection's own for a
+     * packet larger than that). Between reads: the bytes of a partial packet (fill mode), or null when none.
+     */
+    private ByteBuffer input;
+    /** Encoded packets not yet written; null when none. */
+    private ArrayDeque<ByteBuffer> output;
     private long pendingOutput;
 
     State state = State.AWAITING_CONNECT;
@@ -110,8 +115,12 @@ final class Connection {
      */
     boolean read(PacketSink sink) throws IOException {
         while (true) {
+            input = readBuffer();
             int n = transport.read(input);
-            if (n < 0) return false;
+            if (n < 0) {
+                input = null;
+                return false;
+            }
             if (n > 0) {
                 // A client in the middle of sending a large packet is not silent [MQTT-3.1.2-23].
                 lastReceived = System.nanoTime();
@@ -123,6 +132,7 @@ final class Connection {
             if (state == State.CLOSING) input.clear();
             else decode(sink);
             if (state == State.CLOSED) return true;
+            keepPartialPacket();
             if (!filled) {
                 notePartialPacket();
                 return true;
@@ -136,7 +146,7 @@ final class Connection {
      */
     private void notePartialPacket() {
         boolean reading = state == State.AWAITING_CONNECT || state == State.CONNECTED;
-        boolean partial = reading && (input.position() > 0 || transport.hasBufferedInput());
+        boolean partial = reading && (input != null || transport.hasBufferedInput());
         if (!partial) packetBegan = 0;
         else if (packetBegan == 0 || packetCompleted) packetBegan = System.nanoTime();
         packetCompleted = false;
@@ -157,17 +167,42 @@ final class Connection {
             packetEnd = Math.min(input.limit(), packetStart + Breach.MAX_HEX_BYTES);
             sink.malformed(this, e);
         }
-        input.compact();
-        if (!input.hasRemaining()) {
-            // Grow only as bytes arrive: double, but never beyond the size the packet header announced.
-            int wanted = Math.max(decoder.pendingPacketSize(), input.capacity() + 1);
-            ByteBuffer bigger = ByteBuffer.allocate(Math.min(input.capacity() * 2, wanted));
-            input.flip();
-            bigger.put(input);
-            input = bigger;
-        } else if (input.position() == 0 && input.capacity() > 16 * INITIAL_INPUT) {
-            input = ByteBuffer.allocate(INITIAL_INPUT);
+        // A packet handler may have closed the connection, which released its buffers.
+        if (state != State.CLOSED) input.compact();
+    }
+
+    /**
+     * The buffer to read into: the loop's shared one, holding the bytes of this connection's partial packet
+     * first, unless that packet is larger than the shared buffer; then this connection's own.
+     */
+    private ByteBuffer readBuffer() {
+        ByteBuffer shared = loop.readBuffer();
+        if (input == null) return shared.clear();
+        if (decoder.pendingPacketSize() > shared.capacity()) return input;
+        shared.clear().put(input.flip());
+        return shared;
+    }
+
+    /**
+     * After decoding: keeps the bytes of a partial packet in a buffer of this connection's own (the next
+     * connection reads into the shared one), or none when no bytes are left. A packet larger than the shared
+     * buffer gets a buffer that grows as its bytes arrive: doubling, never beyond the size its header announced.
+     */
+    private void keepPartialPacket() {
+        int held = input.position();
+        if (held == 0) {
+            input = null;
+            return;
         }
+        ByteBuffer shared = loop.readBuffer();
+        int pending = decoder.pendingPacketSize();
+        int capacity;
+        if (pending <= shared.capacity()) capacity = held;
+        else if (input != shared && input.hasRemaining()) return;
+        else capacity = Math.min(input.capacity() * 2, Math.max(pending, input.capacity() + 1));
+        ByteBuffer own = ByteBuffer.allocate(capacity);
+        own.put(input.flip());
+        input = own;
     }
 
     /**
@@ -188,6 +223,7 @@ final class Connection {
         ByteBuffer b = ByteBuffer.allocate(Encoder.size(p));
         Encoder.encode(p, b);
         b.flip();
+        if (output == null) output = new ArrayDeque<>();
         output.add(b);
         pendingOutput += b.remaining();
         loop.sent(this, p);
@@ -199,14 +235,15 @@ final class Connection {
 
     /** Writes as much pending output as the transport takes now; true when nothing is left. */
     boolean flush() throws IOException {
-        while (!output.isEmpty()) {
+        while (output != null) {
             ByteBuffer[] batch = output.stream().limit(MAX_BUFFERS_PER_WRITE).toArray(ByteBuffer[]::new);
             long written = transport.write(batch);
             pendingOutput -= written;
             while (!output.isEmpty() && !output.peek().hasRemaining()) output.poll();
+            if (output.isEmpty()) output = null;
             if (written == 0) break;
         }
-        return transport.flush() && output.isEmpty();
+        return transport.flush() && output == null;
     }
 
     /** Output waits for the socket to take more (rather than for a TLS handshake, say). */
@@ -216,7 +253,7 @@ final class Connection {
 
     /** Packets or transport bytes (handshake replies, pongs) wait to be written. */
     boolean hasPendingOutput() {
-        return !output.isEmpty() || transport.waitsForSocket() || transport.hasOwnOutput();
+        return output != null || transport.waitsForSocket() || transport.hasOwnOutput();
     }
 
     void shutdownOutput() throws IOException {
@@ -233,8 +270,8 @@ final class Connection {
      */
     void release() {
         transport = null;
-        input = ByteBuffer.allocate(0);
-        output.clear();
+        input = null;
+        output = null;
         pendingOutput = 0;
     }
 

@@ -1,6 +1,7 @@
 package mqttconf.broker;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -27,6 +28,9 @@ final class EventLoop implements Runnable, Connection.PacketSink {
 
     private record Timer(long at, long seq, Runnable task) { }
 
+    /** Size of the read buffer every connection of this loop reads into, one at a time. */
+    static final int READ_BUFFER = 16 * 1024;
+
     private final Selector selector;
     private final List<Listener> listeners;
     private final BrokerConfig config;
@@ -40,6 +44,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
     private long timerSeq;
     private final Set<Connection> dirty = new LinkedHashSet<>();
     private final Set<Connection> open = new LinkedHashSet<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER);
     private long nextConnectionId = 1;
     private volatile boolean running = true;
 
@@ -313,6 +318,11 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         c.closeTransport();
         handler.closed(c, reason);
         c.release();
+    }
+
+    /** The buffer connections read into; a connection keeps its own copy of only a partial packet's bytes. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     List<Listener> listeners() {
