@@ -1,6 +1,7 @@
 package mqttconf.broker;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -121,7 +122,7 @@ final class EventLoop implements Runnable, Connection.PacketSink {
 
     private void register(SocketChannel ch, Listener listener) throws IOException {
         ch.configureBlocking(false);
-        ch.socket().setTcpNoDelay(true);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
         Connection c = new Connection(nextConnectionId++, ch, key, this, config.maxPacketSize(), listener);
         key.attach(c);

@@ -13,6 +13,12 @@ import mqttconf.tls.TlsContexts;
 
 /** A bound listening socket and the transport every connection accepted on it gets. */
 final class Listener implements AutoCloseable {
+    /**
+     * Connections the kernel completes before the loop accepts them (capped by net.core.somaxconn): a burst of
+     * connects beyond the JDK's default of 50 is dropped and retried by the clients a second later.
+     */
+    static final int BACKLOG = 4096;
+
     final ListenerConfig config;
     final ServerSocketChannel server;
     private final SSLContext ssl;
@@ -33,7 +39,7 @@ final class Listener implements AutoCloseable {
         SSLContext ssl = t == null ? null : TlsContexts.server(t.certfile(), t.keyfile(), t.cafile());
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.bind(new InetSocketAddress(config.bind(), config.port()));
+            server.bind(new InetSocketAddress(config.bind(), config.port()), BACKLOG);
             server.configureBlocking(false);
         } catch (IOException e) {
             server.close();
