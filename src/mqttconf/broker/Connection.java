@@ -116,7 +116,15 @@ final class Connection {
     boolean read(PacketSink sink) throws IOException {
         while (true) {
             input = readBuffer();
-            int n = transport.read(input);
+            int n;
+            try {
+                n = transport.read(input);
+            } catch (IOException e) {
+                // The connection closes, at once or after its last output: its input is of no more use, and the
+                // shared buffer must not stay its own.
+                input = null;
+                throw e;
+            }
             if (n < 0) {
                 input = null;
                 return false;
