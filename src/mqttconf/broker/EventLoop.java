@@ -29,8 +29,12 @@ final class EventLoop implements Runnable, Connection.PacketSink {
 
     private record Timer(long at, long seq, Runnable task) { }
 
-    /** Size of the read buffer every connection of this loop reads into, one at a time. */
-    static final int READ_BUFFER = 16 * 1024;
+    /**
+     * Size of the read buffer every connection of this loop reads into, one at a time: what each connection had
+     * of its own before, so that a turn takes as much from each client (a larger one let publishers run further
+     * ahead of their subscribers).
+     */
+    static final int READ_BUFFER = 4096;
 
     private final Selector selector;
     private final List<Listener> listeners;
