@@ -1,9 +1,11 @@
 # mqttconf: built with GNU make and the JDK's own tools (javac, jar, java).
 #
-#   make          build build/mqttconf.jar
+#   make          build build/mqttconf.jar and the class-data-sharing archive bin/mqttconf starts it with
 #   make test     build, compile test/ and run every JUnit test
 #   make run      run the broker on port 1883
-#   make bench    our broker against mosquitto, table in build/bench.md (not part of make test)
+#   make bench    our broker against mosquitto, table in build/bench.md (not part of make test);
+#                 BENCH=footprint for the start-up, connect and memory rows only, BENCH_OPTS=-Xmx64m for
+#                 JVM options of our broker
 #   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto, the auth tests against
 #                 one with a password file; both also over TLS and WebSocket (test/interop/transports.sh)
@@ -23,7 +25,7 @@ JUNIT_VERSION := 1.14.1
 
 JAR        := build/mqttconf.jar
 JUNIT_JAR  := .cache/junit/junit-platform-console-standalone-$(JUNIT_VERSION).jar
-JAVAC_OPTS := --release $(JAVA_MIN) -Xlint:all -Werror -proc:none -encoding UTF-8
+JAVAC_OPTS := --release $(JAVA_MIN) -Xlint:all -Werror -proc:none -encoding UTF-8 -XDstringConcat=inline
 # The jar keeps file names and line numbers for stack traces, not local variable tables (a quarter of its size).
 DEBUG_INFO := -g:source,lines
 
@@ -80,7 +82,7 @@ build/test.list: FORCE
 	@$(call update_list,$@,$(TEST_SRC) $(TEST_RES))
 
 # --- Product ---------------------------------------------------------------
-all: $(JAR)
+all: $(JAR) build/cds.stamp
 
 build/classes.stamp: build/src.list $(SRC) $(START) $(RES) statements.tsv Makefile
 	@rm -rf build/classes && mkdir -p build/classes
@@ -98,6 +100,18 @@ $(JAR): build/classes.stamp
 	@$(JARTOOL) --create --file $@ --manifest build/manifest.txt -C build/classes .
 	@echo "built $@ ($$(wc -c < $@) bytes)"
 
+# The class-data-sharing archive of bin/mqttconf on this JDK (see README, "JVM options"), from one broker
+# start and stop through the launcher, so that the first run starts as fast as the later ones. When the
+# broker cannot start here, the launcher's first run makes it instead.
+build/cds.stamp: $(JAR) bin/mqttconf
+	@rm -f build/mqttconf-java*.jsa
+	@JAVA_HOME='$(JDK)' MQTTCONF_OPTS= bin/mqttconf broker --port 0 > build/cds.log 2>&1 & pid=$$!; \
+	  i=0; while [ $$i -lt 300 ] && kill -0 $$pid 2>/dev/null && ! grep -q 'Starting the MQTT server' build/cds.log; do \
+	    sleep 0.1; i=$$((i + 1)); done; \
+	  kill -TERM $$pid 2>/dev/null; wait $$pid; \
+	  for f in build/mqttconf-java*.jsa; do [ -f "$$f" ] && echo "built $$f ($$(wc -c < "$$f") bytes)"; done; \
+	  touch $@
+
 run: $(JAR)
 	$(JAVA) -jar $(JAR) broker --port 1883
 
@@ -114,7 +128,7 @@ peers: $(JAR)
 	test/interop/peers.sh $(PEERS)
 
 bench: $(JAR)
-	@test/bench/run.sh '$(JDK)'
+	@BENCH='$(BENCH)' BENCH_OPTS='$(BENCH_OPTS)' test/bench/run.sh '$(JDK)'
 
 fuzz: $(JAR) build/test-classes.stamp
 	@$(JAVA) -cp build/test-classes:build/classes mqttconf.broker.fuzz.FuzzMain

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A broker under test as a child process on a free loopback port. */
@@ -28,22 +29,43 @@ final class BrokerProcess implements AutoCloseable {
         this.startupMillis = startupMillis;
     }
 
+    /** Our broker started with {@code java -jar}: the JVM's own defaults. */
     static BrokerProcess ours(String java) throws IOException {
         int port = freePort();
-        return start("mqttconf", port, List.of(java, "-jar", "build/bench/mqttconf.jar", "broker", "--port", "" + port));
+        return start("mqttconf", port, List.of(java, "-jar", "build/bench/mqttconf.jar", "broker", "--port", "" + port),
+                Map.of());
+    }
+
+    /**
+     * Our broker started as a user does, through the launcher (copied with the jar under {@link #LAUNCHER_ROOT}),
+     * on the runtime {@code javaHome}, with {@code opts} in MQTTCONF_OPTS.
+     */
+    static BrokerProcess launched(String javaHome, String opts) throws IOException {
+        int port = freePort();
+        return start("mqttconf", port, List.of(LAUNCHER, "broker", "--port", "" + port), launcherEnv(javaHome, opts));
+    }
+
+    static final String LAUNCHER_ROOT = "build/bench/root";
+    static final String LAUNCHER = LAUNCHER_ROOT + "/bin/mqttconf";
+
+    static Map<String, String> launcherEnv(String javaHome, String opts) {
+        return Map.of("JAVA_HOME", javaHome, "MQTTCONF_OPTS", opts);
     }
 
     static BrokerProcess mosquitto(String binary) throws IOException {
         int port = freePort();
         Path conf = Path.of("build/bench/mosquitto-" + port + ".conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\n");
-        return start("mosquitto", port, List.of(binary, "-c", conf.toString()));
+        return start("mosquitto", port, List.of(binary, "-c", conf.toString()), Map.of());
     }
 
-    private static BrokerProcess start(String name, int port, List<String> command) throws IOException {
+    private static BrokerProcess start(String name, int port, List<String> command, Map<String, String> env)
+            throws IOException {
         Path log = Path.of("build/bench/" + name + "-" + port + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = pb.start();
         Files.writeString(PIDS, p.pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         long deadline = t0 + 15_000_000_000L;
         while (true) {
@@ -89,9 +111,14 @@ final class BrokerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(3);
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within {@code seconds}. */
+    void stop(int seconds) {
         process.destroy();
         try {
-            if (!process.waitFor(3, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

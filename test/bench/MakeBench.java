@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import mqttconf.bench.BenchConfig;
@@ -20,12 +21,18 @@ import mqttconf.bench.LoadRun;
 
 /**
  * {@code make bench}: our broker against mosquitto, the same scenarios alternating over several rounds, medians
- * and ratios into build/bench.md. Run from the repository root by test/bench/run.sh.
- * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per throughput run (default 3), MOSQUITTO (binary).
+ * and ratios into build/bench.md. Run from the repository root by test/bench/run.sh. Our broker runs as a user
+ * starts it, through bin/mqttconf (the start-up rows also time {@code java -jar}).
+ * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per throughput run (default 3), MOSQUITTO (binary),
+ * BENCH=footprint for the start-up, connect and memory rows only, BENCH_OPTS (JVM options for our broker, passed
+ * in MQTTCONF_OPTS, e.g. -Xmx64m).
  */
 public final class MakeBench {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     private static final int IDLE_CONNECTIONS = 10_000;
+    private static final int BURST = 500;
+    private static final int STARTS = 5;
+    private static final int VERSIONS = 9;
 
     private final Report report = new Report();
     private final int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
@@ -33,6 +40,9 @@ public final class MakeBench {
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private final String mosquittoBinary = System.getenv().getOrDefault("MOSQUITTO", "mosquitto");
     private final List<BrokerProcess> brokers = new ArrayList<>();
+    private final String javaHome = Path.of(java).getParent().getParent().toString();
+    private final String opts = System.getenv().getOrDefault("BENCH_OPTS", "");
+    private final boolean footprintOnly = System.getenv().getOrDefault("BENCH", "").equals("footprint");
 
     /** A load scenario: name, publishers, subscribers, QoS, shared topic. */
     private record Scenario(String name, int publishers, int subscribers, int qos, boolean shared) {
@@ -62,38 +72,48 @@ public final class MakeBench {
     }
 
     private int run() throws Exception {
-        say("codec: PUBLISH with 32-byte payload, one thread");
-        report.add("codec", "PUBLISH decode", "packets/s", true, 5e6, Report.OURS, CodecBench.decodes(2));
-        report.add("codec", "PUBLISH encode", "packets/s", true, Double.NaN, Report.OURS, CodecBench.encodes(2));
+        if (!footprintOnly) {
+            say("codec: PUBLISH with 32-byte payload, one thread");
+            report.add("codec", "PUBLISH decode", "packets/s", true, 5e6, Report.OURS, CodecBench.decodes(2));
+            report.add("codec", "PUBLISH encode", "packets/s", true, Double.NaN, Report.OURS, CodecBench.encodes(2));
+        }
 
         boolean ours = startup();
+        if (ours) version();
         BrokerProcess mosq = BrokerProcess.mosquitto(mosquittoBinary);
         brokers.add(mosq);
-        BrokerProcess mine = ours ? BrokerProcess.ours(java) : null;
+        BrokerProcess mine = ours ? BrokerProcess.launched(javaHome, opts) : null;
         if (mine != null) brokers.add(mine);
         say("brokers: " + (mine == null ? "" : "mqttconf on " + mine.port + ", ") + "mosquitto on " + mosq.port);
 
         for (int r = 0; r < rounds; r++) {
-            for (Scenario s : SCENARIOS) {
-                for (BrokerProcess broker : order(r)) throughput(r, s, broker);
-            }
+            for (BrokerProcess broker : order(r)) connects(broker);
         }
-        neutral();
-        latency();
+        if (!footprintOnly) {
+            for (int r = 0; r < rounds; r++) {
+                for (Scenario s : SCENARIOS) {
+                    for (BrokerProcess broker : order(r)) throughput(r, s, broker);
+                }
+            }
+            neutral();
+            latency();
+        }
         try (BrokerProcess fresh = BrokerProcess.mosquitto(mosquittoBinary)) {
             idle(fresh);
         }
         if (mine != null) {
-            try (BrokerProcess fresh = BrokerProcess.ours(java)) {
+            try (BrokerProcess fresh = BrokerProcess.launched(javaHome, opts)) {
                 idle(fresh);
             }
         }
-        if (mine != null) suite(mine);
+        if (mine != null && !footprintOnly) suite(mine);
 
-        String md = report.markdown("# make bench: mqttconf broker vs mosquitto\n\n" + rounds + " rounds of "
-                + seconds + " s per throughput run, medians; 32-byte payloads; loopback; "
-                + Runtime.getRuntime().availableProcessors() + " CPUs; load from `mqttconf bench` in this JVM"
-                + " unless the group says mosquitto_pub/sub.");
+        String md = report.markdown("# make bench: mqttconf broker vs mosquitto\n\n"
+                + (footprintOnly ? "Start-up, connect and memory rows only (BENCH=footprint); " : rounds + " rounds of "
+                + seconds + " s per throughput run; 32-byte payloads; ")
+                + "medians; loopback; " + Runtime.getRuntime().availableProcessors() + " CPUs; our broker through"
+                + " bin/mqttconf" + (opts.isBlank() ? " with its default JVM options" : " with MQTTCONF_OPTS='" + opts + "'")
+                + (footprintOnly ? "." : "; load from `mqttconf bench` in this JVM unless the group says mosquitto_pub/sub."));
         Files.writeString(Path.of("build/bench.md"), md);
         System.out.println();
         System.out.print(md);
@@ -108,23 +128,71 @@ public final class MakeBench {
         return l;
     }
 
+    /**
+     * Process start to the first accepted connection, for {@code java -jar} and for bin/mqttconf, each against
+     * mosquitto. A first launcher run, not counted, makes the class-data-sharing archive as {@code make} does.
+     */
     private boolean startup() throws IOException {
         boolean ours = true;
-        for (int i = 0; i < 5; i++) {
+        try {
+            BrokerProcess.launched(javaHome, opts).stop(30);
+        } catch (IOException e) {
+            say("our broker does not start, measuring mosquitto only: " + e.getMessage());
+            report.note("our broker did not start (" + e.getMessage() + "); mosquitto only");
+            ours = false;
+        }
+        String jar = "start to listening, java -jar", launcher = "start to listening, bin/mqttconf";
+        for (int i = 0; i < STARTS; i++) {
             try (BrokerProcess m = BrokerProcess.mosquitto(mosquittoBinary)) {
-                report.add("startup", "process start to accepting", "ms", false, 300, Report.MOSQUITTO, m.startupMillis);
+                report.add("startup", jar, "ms", false, Double.NaN, Report.MOSQUITTO, m.startupMillis);
+                report.add("startup", launcher, "ms", false, 150, Report.MOSQUITTO, m.startupMillis);
             }
             if (!ours) continue;
             try (BrokerProcess o = BrokerProcess.ours(java)) {
-                report.add("startup", "process start to accepting", "ms", false, 300, Report.OURS, o.startupMillis);
-            } catch (IOException e) {
-                say("our broker does not start, measuring mosquitto only: " + e.getMessage());
-                report.note("our broker did not start (" + e.getMessage() + "); mosquitto only");
-                ours = false;
+                report.add("startup", jar, "ms", false, Double.NaN, Report.OURS, o.startupMillis);
+            }
+            try (BrokerProcess o = BrokerProcess.launched(javaHome, opts)) {
+                report.add("startup", launcher, "ms", false, 150, Report.OURS, o.startupMillis);
             }
         }
         report.add("startup", "jar size", "KB", false, 300, Report.OURS, Files.size(Path.of("build/bench/mqttconf.jar")) / 1024.0);
         return ours;
+    }
+
+    /** {@code bin/mqttconf version} against {@code mosquitto -h} (which prints its version), process start to exit. */
+    private void version() throws IOException, InterruptedException {
+        String row = "bin/mqttconf version (mosquitto -h)";
+        for (int i = 0; i < VERSIONS; i++) {
+            report.add("startup", row, "ms", false, 150, Report.OURS,
+                    runMillis(List.of(BrokerProcess.LAUNCHER, "version"), BrokerProcess.launcherEnv(javaHome, opts)));
+            report.add("startup", row, "ms", false, 150, Report.MOSQUITTO,
+                    runMillis(List.of(mosquittoBinary, "-h"), Map.of()));
+        }
+    }
+
+    private static double runMillis(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + ": no exit within 30 s");
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** {@value #BURST} clients connecting back to back; a listen drop costs a client a one-second retry. */
+    private void connects(BrokerProcess b) throws IOException, InterruptedException {
+        ConnectBurst.Result r = ConnectBurst.run(b.port, BURST);
+        String row = BURST + " back-to-back connects";
+        report.addRatio("connects", row, "s", false, 1.5, b.name, r.seconds());
+        if (r.dropped() >= 0)
+            report.add("connects", row + ", listen drops (kernel count, whole machine)", "connects", false, 0, b.name, r.dropped());
+        if (r.failed() > 0) report.note(b.name + " " + row + ": " + r.failed() + " failed");
+        say(String.format(Locale.ROOT, "%s %-9s %.3f s, %d listen drops, %d failed", row, b.name, r.seconds(),
+                r.dropped(), r.failed()));
+        Thread.sleep(500);
     }
 
     private BenchResult load(BrokerProcess broker, BenchConfig c) throws IOException, InterruptedException {
@@ -194,6 +262,7 @@ public final class MakeBench {
 
     /** Holds 10,000 idle connections open on a fresh broker and reads its resident memory meanwhile. */
     private void idle(BrokerProcess b) throws Exception {
+        Thread.sleep(1000);
         long before = b.rssKb();
         LoadRun run = new LoadRun(config(b, 0, 0, 0, true, 4, 0, IDLE_CONNECTIONS));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -217,8 +286,8 @@ public final class MakeBench {
             say(b.name + " idle connections failed: " + err);
             return;
         }
-        report.add("memory", "resident after start", "MB", false, Double.NaN, b.name, before / 1024.0);
-        report.add("memory", IDLE_CONNECTIONS + " idle connections, resident", "MB", false, 256, b.name, during / 1024.0);
+        report.add("memory", "resident, idle 1 s after start", "MB", false, 32, b.name, before / 1024.0);
+        report.add("memory", "resident, " + IDLE_CONNECTIONS + " idle connections", "MB", false, 64, b.name, during / 1024.0);
         say(String.format(Locale.ROOT, "idle %s: %d MB before, %d MB with %d connections", b.name, before / 1024,
                 during / 1024, IDLE_CONNECTIONS));
     }

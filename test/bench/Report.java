@@ -13,9 +13,10 @@ final class Report {
 
     /**
      * A measured quantity; {@code higherIsBetter} says which way is good. The target is the ratio
-     * ours/mosquitto of 1.0, or {@code limit} for our value alone when the issue sets one; NaN for no target.
+     * ours/mosquitto of {@code ratioLimit} (when {@code limit} is negative), or {@code limit} for our value alone
+     * when the issue sets one; NaN for no target.
      */
-    record Row(String group, String name, String unit, boolean higherIsBetter, double limit,
+    record Row(String group, String name, String unit, boolean higherIsBetter, double limit, double ratioLimit,
                Map<String, List<Double>> values) {
         double median(String broker) {
             List<Double> v = new ArrayList<>(values.getOrDefault(broker, List.of()));
@@ -34,6 +35,12 @@ final class Report {
         add(group, name, unit, higherIsBetter, 1.0, false, broker, value);
     }
 
+    /** A value compared with mosquitto: the target is a ratio of at least (or at most) {@code ratioLimit}. */
+    void addRatio(String group, String name, String unit, boolean higherIsBetter, double ratioLimit, String broker,
+                  double value) {
+        add(group, name, unit, higherIsBetter, ratioLimit, false, broker, value);
+    }
+
     /** A value with an absolute target for ours, or none when {@code limit} is NaN. */
     void add(String group, String name, String unit, boolean higherIsBetter, double limit, String broker,
              double value) {
@@ -43,7 +50,7 @@ final class Report {
     private void add(String group, String name, String unit, boolean higherIsBetter, double limit, boolean absolute,
                      String broker, double value) {
         rows.computeIfAbsent(group + "\u0000" + name, k -> new Row(group, name, unit, higherIsBetter,
-                absolute ? limit : -1, new LinkedHashMap<>()))
+                absolute ? limit : -1, absolute ? Double.NaN : limit, new LinkedHashMap<>()))
                 .values().computeIfAbsent(broker, k -> new ArrayList<>()).add(value);
     }
 
@@ -64,9 +71,10 @@ final class Report {
             double ours = r.median(OURS), mosq = r.median(MOSQUITTO);
             double ratio = ours / mosq;
             boolean byRatio = r.limit() < 0;
-            double value = byRatio ? ratio : ours, limit = byRatio ? 1.0 : r.limit();
+            double value = byRatio ? ratio : ours, limit = byRatio ? r.ratioLimit() : r.limit();
             String target = Double.isNaN(limit) || Double.isNaN(value) || Double.isInfinite(value) ? ""
-                    : (r.higherIsBetter() ? ">= " : "<= ") + (byRatio ? "1.0x" : format(limit) + " " + r.unit());
+                    : (r.higherIsBetter() ? ">= " : "<= ")
+                    + (byRatio ? String.format(Locale.ROOT, "%.1fx", limit) : format(limit) + " " + r.unit());
             String met = target.isEmpty() ? ""
                     : (r.higherIsBetter() ? value >= limit : value <= limit) ? "yes" : "**no**";
             b.append("| ").append(r.group()).append(" | ").append(r.name()).append(" | ").append(r.unit())

@@ -2,6 +2,7 @@
 # make bench: compiles the bench driver against build/mqttconf.jar and runs it with
 # a raised open-file limit; whatever happens, every process it started is killed.
 # Usage: test/bench/run.sh JAVA_HOME   (from the repository root, after make)
+# BENCH=footprint runs the start-up, connect and memory rows only; BENCH_OPTS are JVM options for our broker.
 set -u
 jdk=${1:?usage: test/bench/run.sh JAVA_HOME}
 cd "$(dirname "$0")/../.."
@@ -25,10 +26,13 @@ fi
 mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 # Debian starts a system mosquitto on 1883; we never touch it, ours run on free ports.
 
-# A private copy of the jar: a rebuild during the run must not change what is measured.
-mkdir -p build/bench
+# A private copy of the jar, and of the launcher with a jar of its own (as in a checkout): a rebuild during
+# the run must not change what is measured.
+mkdir -p build/bench/root/bin build/bench/root/build
 rm -rf build/bench/classes build/bench/pids
 cp build/mqttconf.jar build/bench/mqttconf.jar || exit 3
+cp build/mqttconf.jar build/bench/root/build/mqttconf.jar || exit 3
+cp bin/mqttconf build/bench/root/bin/mqttconf || exit 3
 "$jdk/bin/javac" --release 21 -Xlint:all -Werror -proc:none -encoding UTF-8 -cp build/bench/mqttconf.jar \
   -d build/bench/classes test/bench/*.java || exit 3
 

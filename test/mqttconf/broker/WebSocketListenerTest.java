@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +35,13 @@ import mqttconf.websocket.WebSocket;
 class WebSocketListenerTest {
     private static final Duration T = Duration.ofSeconds(3);
     private final Coverage coverage = new Coverage();
+    private final ByteArrayOutputStream logText = new ByteArrayOutputStream();
     private Broker broker;
 
     @BeforeEach
     void start() throws IOException {
         broker = Broker.start(BrokerConfig.ephemeral(), List.of(new ListenerConfig(0, "127.0.0.1", true, null)),
-                BrokerLog.silent(), coverage);
+                BrokerLog.to(new PrintStream(logText, true, StandardCharsets.UTF_8)), coverage);
     }
 
     @AfterEach
@@ -203,6 +206,24 @@ class WebSocketListenerTest {
             Publish will = watcher.await(Publish.class, T);
             assertEquals("ws/will", will == null ? null : will.topic());
         }
+    }
+
+    @Test
+    void framesAfterTheCloseHandshakeAreDiscarded() throws Exception {
+        try (Raw r = new Raw("mqtt")) {
+            r.send(true, WebSocket.BINARY, Encoder.encode(Connect.of("wslate", true, 0)), true);
+            assertEquals(WebSocket.BINARY, r.read().opcode());
+            r.send(true, WebSocket.CLOSE, WebSocket.closePayload(WebSocket.CLOSE_NORMAL, "bye"), true);
+            assertEquals(WebSocket.CLOSE, r.read().opcode());
+            r.send(true, WebSocket.BINARY, new byte[] {(byte) 0xC0, 0}, true);
+            assertTrue(r.closedByServer());
+        }
+        try (TestClient after = Dialer.tcp().open("127.0.0.1", broker.port(), T, "after")) {
+            after.send(Connect.of("after", true, 0));
+            assertInstanceOf(ConnAck.class, after.receive(T));
+        }
+        String log = logText.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("wslate") && !log.contains("internal error"), log);
     }
 
     @Test

@@ -14,8 +14,10 @@ import mqttconf.codec.MalformedPacketException;
 import mqttconf.codec.Packet;
 
 /**
- * One client socket: its read buffer and decoder, its bounded output, its deadline, and the core's state for it
- * ({@code C}), which it never looks into. Used only by the event loop thread.
+ * One client socket: its decoder, its bounded output, its deadline, and the core's state for it ({@code C}), which
+ * it never looks into. It reads into the loop's shared buffer and holds input bytes of its own only while a packet
+ * is partial, and output only while some is pending, so an idle connection costs no buffers. Used only by the
+ * event loop thread.
  */
 final class Connection<C> implements Link {
     enum State {
@@ -28,7 +30,6 @@ final class Connection<C> implements Link {
         CLOSED
     }
 
-    private static final int INITIAL_INPUT = 4096;
     private static final int MAX_BUFFERS_PER_WRITE = 64;
 
     final long id;
@@ -41,8 +42,13 @@ final class Connection<C> implements Link {
     /** Null once released. */
     private Transport transport;
     private final Decoder decoder;
-    private ByteBuffer input = ByteBuffer.allocate(INITIAL_INPUT);
-    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    /**
+     * While reading: the buffer being filled and decoded (the loop's shared one, or this connection's own for a
+     * packet larger than that). Between reads: the bytes of a partial packet (fill mode), or null when none.
+     */
+    private ByteBuffer input;
+    /** Encoded packets not yet written; null when none. */
+    private ArrayDeque<ByteBuffer> output;
     private long pendingOutput;
 
     State state = State.OPEN;
@@ -88,8 +94,20 @@ final class Connection<C> implements Link {
      */
     boolean read(PacketSink<C> sink) throws IOException {
         while (true) {
-            int n = transport.read(input);
-            if (n < 0) return false;
+            input = readBuffer();
+            int n;
+            try {
+                n = transport.read(input);
+            } catch (IOException e) {
+                // The connection closes, at once or after its last output: its input is of no more use, and the
+                // shared buffer must not stay its own.
+                input = null;
+                throw e;
+            }
+            if (n < 0) {
+                input = null;
+                return false;
+            }
             // A client in the middle of sending a large packet is not silent.
             if (n > 0) lastReceived = System.nanoTime();
             // A full buffer may leave bytes inside the transport (TLS, WebSocket) that no select reports again;
@@ -102,6 +120,7 @@ final class Connection<C> implements Link {
                 decode(sink);
             }
             if (state == State.CLOSED) return true;
+            keepPartialPacket();
             if (!filled) {
                 notePartialPacket();
                 return true;
@@ -115,7 +134,7 @@ final class Connection<C> implements Link {
      */
     private void notePartialPacket() {
         boolean reading = state == State.OPEN;
-        boolean partial = reading && (input.position() > 0 || transport.hasBufferedInput());
+        boolean partial = reading && (input != null || transport.hasBufferedInput());
         if (!partial) packetBegan = 0;
         else if (packetBegan == 0 || packetCompleted) packetBegan = System.nanoTime();
         packetCompleted = false;
@@ -141,28 +160,55 @@ final class Connection<C> implements Link {
             sink.discarded(this);
             input.position(input.limit());
         }
-        input.compact();
-        if (!input.hasRemaining()) {
-            // Grow only as bytes arrive: double, but never beyond the size the packet header announced.
-            int wanted = Math.max(decoder.pendingPacketSize(), input.capacity() + 1);
-            ByteBuffer bigger = ByteBuffer.allocate(Math.min(input.capacity() * 2, wanted));
-            input.flip();
-            bigger.put(input);
-            input = bigger;
-        } else if (input.position() == 0 && input.capacity() > 16 * INITIAL_INPUT) {
-            input = ByteBuffer.allocate(INITIAL_INPUT);
+        // The packet's bytes are gone once this returns (the shared buffer serves the next connection).
+        packetEnd = packetStart;
+        // A packet handler may have closed the connection, which released its buffers.
+        if (state != State.CLOSED) input.compact();
+    }
+
+    /**
+     * The buffer to read into: the loop's shared one, holding the bytes of this connection's partial packet
+     * first, unless that packet is larger than the shared buffer; then this connection's own.
+     */
+    private ByteBuffer readBuffer() {
+        ByteBuffer shared = loop.readBuffer();
+        if (input == null) return shared.clear();
+        if (decoder.pendingPacketSize() > shared.capacity()) return input;
+        shared.clear().put(input.flip());
+        return shared;
+    }
+
+    /**
+     * After decoding: keeps the bytes of a partial packet in a buffer of this connection's own (the next
+     * connection reads into the shared one), or none when no bytes are left. A packet larger than the shared
+     * buffer gets a buffer that grows as its bytes arrive: doubling, never beyond the size its header announced.
+     */
+    private void keepPartialPacket() {
+        int held = input.position();
+        if (held == 0) {
+            input = null;
+            return;
         }
+        ByteBuffer shared = loop.readBuffer();
+        int pending = decoder.pendingPacketSize();
+        int capacity;
+        if (pending <= shared.capacity()) capacity = held;
+        else if (input != shared && input.hasRemaining()) return;
+        else capacity = Math.min(input.capacity() * 2, Math.max(pending, input.capacity() + 1));
+        ByteBuffer own = ByteBuffer.allocate(capacity);
+        own.put(input.flip());
+        input = own;
     }
 
     @Override
     public int firstByte() {
-        return packetEnd > packetStart ? input.get(packetStart) & 0xff : -1;
+        return input != null && packetEnd > packetStart ? input.get(packetStart) & 0xff : -1;
     }
 
     @Override
     public String packetHex() {
         int n = Math.min(packetEnd - packetStart, MAX_HEX_BYTES);
-        if (n <= 0) return "";
+        if (n <= 0 || input == null) return "";
         byte[] b = new byte[n];
         input.get(packetStart, b);
         return Bytes.hex(b) + (packetEnd - packetStart > n ? " ..." : "");
@@ -174,6 +220,7 @@ final class Connection<C> implements Link {
         ByteBuffer b = ByteBuffer.allocate(Encoder.size(p));
         Encoder.encode(p, b);
         b.flip();
+        if (output == null) output = new ArrayDeque<>();
         output.add(b);
         pendingOutput += b.remaining();
         loop.sent(this);
@@ -227,14 +274,15 @@ final class Connection<C> implements Link {
 
     /** Writes as much pending output as the transport takes now; true when nothing is left. */
     boolean flush() throws IOException {
-        while (!output.isEmpty()) {
+        while (output != null) {
             ByteBuffer[] batch = output.stream().limit(MAX_BUFFERS_PER_WRITE).toArray(ByteBuffer[]::new);
             long written = transport.write(batch);
             pendingOutput -= written;
             while (!output.isEmpty() && !output.peek().hasRemaining()) output.poll();
+            if (output.isEmpty()) output = null;
             if (written == 0) break;
         }
-        return transport.flush() && output.isEmpty();
+        return transport.flush() && output == null;
     }
 
     /** Output waits for the socket to take more (rather than for a TLS handshake, say). */
@@ -244,7 +292,7 @@ final class Connection<C> implements Link {
 
     /** Packets or transport bytes (handshake replies, pongs) wait to be written. */
     boolean hasPendingOutput() {
-        return !output.isEmpty() || transport.waitsForSocket() || transport.hasOwnOutput();
+        return output != null || transport.waitsForSocket() || transport.hasOwnOutput();
     }
 
     void shutdownOutput() throws IOException {
@@ -261,8 +309,8 @@ final class Connection<C> implements Link {
      */
     void release() {
         transport = null;
-        input = ByteBuffer.allocate(0);
-        output.clear();
+        input = null;
+        output = null;
         pendingOutput = 0;
     }
 

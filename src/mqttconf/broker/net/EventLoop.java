@@ -1,6 +1,8 @@
 package mqttconf.broker.net;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -27,6 +29,13 @@ public final class EventLoop<C> implements Runnable, Connection.PacketSink<C>, T
 
     private record Timer(long at, long seq, Runnable task) { }
 
+    /**
+     * Size of the read buffer every connection of this loop reads into, one at a time: what each connection had
+     * of its own before, so that a turn takes as much from each client (a larger one let publishers run further
+     * ahead of their subscribers).
+     */
+    static final int READ_BUFFER = 4096;
+
     private final Selector selector;
     private final List<Listener> listeners;
     private final NetLimits config;
@@ -40,6 +49,7 @@ public final class EventLoop<C> implements Runnable, Connection.PacketSink<C>, T
     private long timerSeq;
     private final Set<Connection<C>> dirty = new LinkedHashSet<>();
     private final Set<Connection<C>> open = new LinkedHashSet<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER);
     private long nextConnectionId = 1;
     private volatile boolean running = true;
 
@@ -119,7 +129,7 @@ public final class EventLoop<C> implements Runnable, Connection.PacketSink<C>, T
 
     private void register(SocketChannel ch, Listener listener) throws IOException {
         ch.configureBlocking(false);
-        ch.socket().setTcpNoDelay(true);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
         Connection<C> c = new Connection<>(nextConnectionId++, ch, key, this, config.maxPacketSize(), listener);
         key.attach(c);
@@ -312,6 +322,11 @@ public final class EventLoop<C> implements Runnable, Connection.PacketSink<C>, T
         c.closeTransport();
         handler.closed(c.client, reason);
         c.release();
+    }
+
+    /** The buffer connections read into; a connection keeps its own copy of only a partial packet's bytes. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     public List<Listener> listeners() {

@@ -1,10 +1,8 @@
 package mqttconf.broker.observe;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import mqttconf.spec.Statement;
 
@@ -17,9 +15,12 @@ public final class ClientRecord {
     static final int MAX_KEPT = 200;
 
     private final String clientId;
-    /** Counts by statement, only for those seen: a record per client id ever seen must stay small. */
-    private final Map<Statement, AtomicLong> checked = new ConcurrentHashMap<>();
-    private final Map<Statement, AtomicLong> breached = new ConcurrentHashMap<>();
+    /**
+     * Counts by statement, only for those seen: a record per client id ever seen must stay small (ten thousand
+     * idle clients hold ten thousand records), so two arrays each rather than a map of boxed counters.
+     */
+    private final Counts checked = new Counts();
+    private final Counts breached = new Counts();
     private final List<Breach> breaches = new ArrayList<>();
     private long unnumbered;
     private long connections;
@@ -33,12 +34,12 @@ public final class ClientRecord {
     }
 
     /** The obligation was checked on this client's traffic. */
-    public void checked(Statement s) {
-        checked.computeIfAbsent(s, x -> new AtomicLong()).incrementAndGet();
+    public synchronized void checked(Statement s) {
+        checked.increment(s);
     }
 
     public synchronized void breach(Breach b) {
-        if (b.statement() != null) breached.computeIfAbsent(b.statement(), x -> new AtomicLong()).incrementAndGet();
+        if (b.statement() != null) breached.increment(b.statement());
         else unnumbered++;
         if (breaches.size() < MAX_KEPT) breaches.add(b);
     }
@@ -49,15 +50,13 @@ public final class ClientRecord {
     }
 
     /** How often the broker checked this obligation on this client's traffic. */
-    public long checkedCount(Statement s) {
-        AtomicLong n = checked.get(s);
-        return n == null ? 0 : n.get();
+    public synchronized long checkedCount(Statement s) {
+        return checked.get(s);
     }
 
     /** How often the client broke it. */
-    public long breachedCount(Statement s) {
-        AtomicLong n = breached.get(s);
-        return n == null ? 0 : n.get();
+    public synchronized long breachedCount(Statement s) {
+        return breached.get(s);
     }
 
     /** Breaches of rules without a statement number (e.g. a packet type only a server sends). */
@@ -77,8 +76,46 @@ public final class ClientRecord {
 
     /** Total breaches, kept or not. */
     public synchronized long breachCount() {
-        long n = unnumbered;
-        for (AtomicLong b : breached.values()) n += b.get();
-        return n;
+        return unnumbered + breached.total();
+    }
+
+    /** Counts by statement index, for the statements seen so far; guarded by the record's lock. */
+    private static final class Counts {
+        private static final int GROWTH = 4;
+        private static final int[] NO_STATEMENTS = {};
+        private static final long[] NO_COUNTS = {};
+        private int[] statements = NO_STATEMENTS;
+        private long[] counts = NO_COUNTS;
+        private int size;
+
+        void increment(Statement s) {
+            int i = find(s);
+            if (i < 0) {
+                if (size == statements.length) {
+                    statements = Arrays.copyOf(statements, size + GROWTH);
+                    counts = Arrays.copyOf(counts, size + GROWTH);
+                }
+                i = size++;
+                statements[i] = s.index();
+            }
+            counts[i]++;
+        }
+
+        long get(Statement s) {
+            int i = find(s);
+            return i < 0 ? 0 : counts[i];
+        }
+
+        long total() {
+            long n = 0;
+            for (int i = 0; i < size; i++) n += counts[i];
+            return n;
+        }
+
+        private int find(Statement s) {
+            int index = s.index();
+            for (int i = 0; i < size; i++) if (statements[i] == index) return i;
+            return -1;
+        }
     }
 }
