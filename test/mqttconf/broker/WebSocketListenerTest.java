@@ -21,9 +21,16 @@ import org.junit.jupiter.api.Test;
 
 import mqttconf.client.Dialer;
 import mqttconf.client.TestClient;
+import mqttconf.codec.Decoder;
 import mqttconf.codec.Encoder;
 import mqttconf.codec.Packet.ConnAck;
 import mqttconf.codec.Packet.Connect;
+import mqttconf.codec.Packet.PingReq;
+import mqttconf.codec.Packet.PingResp;
+import mqttconf.codec.Packet.PubAck;
+import mqttconf.codec.Packet.PubRec;
+import mqttconf.codec.Packet.SubAck;
+import mqttconf.codec.Packet.Subscribe;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statements;
@@ -138,6 +145,38 @@ class WebSocketListenerTest {
         }
         assertTrue(coverage.exercisedCount(Statements.get("MQTT-6.0.0-2")) >= 3);
         assertTrue(coverage.exercisedCount(Statements.get("MQTT-6.0.0-1")) >= 1);
+    }
+
+    /**
+     * A client that reads one frame at a time (as Paho C does) sees each answer in its own frame, even when the
+     * packets they answer came together; a packet larger than a write piece is still one frame.
+     */
+    @Test
+    void eachPacketTheServerSendsIsOneFrame() throws Exception {
+        try (Raw r = new Raw("mqtt")) {
+            byte[] big = new byte[200_000];
+            java.util.Arrays.fill(big, (byte) 'x');
+            java.io.ByteArrayOutputStream together = new java.io.ByteArrayOutputStream();
+            for (mqttconf.codec.Packet p : List.of(Connect.of("wsframes", true, 0), Subscribe.of(1, "ws/frames", 1),
+                    Publish.of("ws/frames", "one", 1, 2), Publish.of("ws/other", "two", 2, 3), new PingReq(),
+                    new Publish("ws/frames", big, 0, false, false, 0))) {
+                together.write(Encoder.encode(p));
+            }
+            r.send(true, WebSocket.BINARY, together.toByteArray(), true);
+            List<Class<?>> expected = List.of(ConnAck.class, SubAck.class, Publish.class, PubAck.class, PubRec.class,
+                    PingResp.class, Publish.class);
+            for (Class<?> type : expected) {
+                Frame f = r.read();
+                assertEquals(WebSocket.BINARY, f.opcode());
+                assertTrue(f.fin(), "a whole message");
+                ByteBuffer payload = ByteBuffer.wrap(f.payload());
+                mqttconf.codec.Packet p = new Decoder().decode(payload);
+                assertInstanceOf(type, p, "the frame's packet");
+                assertEquals(0, payload.remaining(), "nothing after the " + p.type() + " in its frame");
+                if (p instanceof Publish m && m.qos() == 0) assertEquals(big.length, m.payload().length);
+                if (p instanceof Publish m && m.qos() == 1) r.send(true, WebSocket.BINARY, Encoder.encode(new PubAck(m.packetId())), true);
+            }
+        }
     }
 
     @Test
