@@ -34,7 +34,8 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
                            Duration packetTimeout) {
     public static final int DEFAULT_PORT = 1883;
     public static final String DEFAULT_BIND = "127.0.0.1";
-    public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
+    /** Any packet the standard allows (a remaining length up to 268,435,455), as mosquitto accepts by default. */
+    public static final int DEFAULT_MAX_PACKET_SIZE = mqttconf.codec.Decoder.MAX_PACKET_SIZE;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
 

@@ -242,6 +242,12 @@ final class ProtocolHandler {
             loop.close(c, "bytes after DISCONNECT");
             return;
         }
+        if (e.isOverLimit()) {
+            // Legal but larger than --max-packet-size: this broker's limit, not the client's breach.
+            log.info(c.name() + ": " + e.getMessage() + " (this broker's --max-packet-size); closing");
+            loop.close(c, "packet over this broker's size limit");
+            return;
+        }
         Statement broken = e.statementId() == null ? null : Statements.get(e.statementId());
         if (broken != null) coverage.exercised(broken);
         if (c.state == Connection.State.AWAITING_CONNECT) coverage.exercised(MALFORMED_CONNECT);

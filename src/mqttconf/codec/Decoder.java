@@ -59,7 +59,7 @@ public final class Decoder {
         }
         long total = (long) i + length;
         if (total > maxPacketSize)
-            throw new MalformedPacketException(null, type + " of " + total + " bytes exceeds the maximum packet size of " + maxPacketSize);
+            throw MalformedPacketException.overLimit(type + " of " + total + " bytes exceeds the maximum packet size of " + maxPacketSize);
         if (avail < total) {
             pendingPacketSize = (int) total;
             return null;
