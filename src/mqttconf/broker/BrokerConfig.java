@@ -26,12 +26,14 @@ import java.util.function.Consumer;
  * @param maxQueuedMessages  messages an offline persistent session may hold; beyond it messages are dropped, QoS 0 first
  * @param access             who may connect: anonymous clients, and the password file for user names
  * @param packetTimeout      time a packet has to arrive whole once its first byte came, whatever the keep alive
+ * @param closeWait          time the broker waits for a client to close its connection after DISCONNECT; past it
+ *                           the broker closes it and records a breach of [MQTT-3.14.4-1] (closing late is none)
  */
 public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boolean overlappingSingle,
                            boolean dropQos0, boolean zeroLengthClientIds, int maxPacketSize, int maxOutputBytes,
                            Duration connectTimeout, boolean verbose, boolean strict, Duration ackTimeout,
                            Duration disconnectGrace, int maxConnections, int maxQueuedMessages, Access access,
-                           Duration packetTimeout) {
+                           Duration packetTimeout, Duration closeWait) {
     public static final int DEFAULT_PORT = 1883;
     public static final String DEFAULT_BIND = "127.0.0.1";
     /** Any packet the standard allows (a remaining length up to 268,435,455), as mosquitto accepts by default. */
@@ -55,6 +57,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         if (access == null) throw new IllegalArgumentException("no access rule");
         if (packetTimeout.isNegative() || packetTimeout.isZero())
             throw new IllegalArgumentException("packet timeout must be positive");
+        if (closeWait.isNegative() || closeWait.isZero()) throw new IllegalArgumentException("close wait must be positive");
     }
 
     /** Paho's defaults on port 1883, loopback only. */
@@ -62,7 +65,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         return new BrokerConfig(DEFAULT_PORT, DEFAULT_BIND, true, true, true, true, DEFAULT_MAX_PACKET_SIZE,
                 DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(10), false, false, Duration.ofSeconds(10),
                 Duration.ofSeconds(2), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_QUEUED_MESSAGES, Access.ANYONE,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), Duration.ofSeconds(60));
     }
 
     /** Defaults on a free loopback port, as tests and in-process suites want. */
@@ -141,6 +144,10 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         return with(c -> c.packetTimeout = d);
     }
 
+    public BrokerConfig withCloseWait(Duration d) {
+        return with(c -> c.closeWait = d);
+    }
+
     /** This configuration with what {@code change} sets, checked again by the canonical constructor. */
     private BrokerConfig with(Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -167,6 +174,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         int maxQueuedMessages;
         Access access;
         Duration packetTimeout;
+        Duration closeWait;
 
         Copy(BrokerConfig from) {
             port = from.port;
@@ -186,10 +194,11 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
             maxQueuedMessages = from.maxQueuedMessages;
             access = from.access;
             packetTimeout = from.packetTimeout;
+            closeWait = from.closeWait;
         }
 
         BrokerConfig build() {
-            return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout);
+            return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout, closeWait);
         }
     }
 }

@@ -72,6 +72,11 @@ public final class BrokerMode implements Mode {
                       --packet-timeout SECONDS     close a connection whose packet is not whole this
                                                    long after its first byte, whatever its keep alive
                                                    (default 60; fractions allowed)
+                      --close-wait SECONDS         after DISCONNECT, wait this long for the client to
+                                                   close its connection (default 60; fractions
+                                                   allowed); a client that closes late breaks no
+                                                   rule, one still open then is closed and recorded
+                                                   as a breach of [MQTT-3.14.4-1]
                       --max-output-bytes N         disconnect a client that leaves more than N bytes
                                                    unread (default 269484036: the largest packet
                                                    and 1 MiB); its session is kept

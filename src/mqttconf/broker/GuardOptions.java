@@ -17,7 +17,7 @@ import mqttconf.cli.UsageException;
  */
 final class GuardOptions {
     static final List<String> KEYS = List.of("allow-anonymous", "password-file", "max-connections", "connect-timeout",
-            "packet-timeout", "max-output-bytes", "max-queued-messages");
+            "packet-timeout", "max-output-bytes", "max-queued-messages", "close-wait");
 
     private GuardOptions() {
     }
@@ -35,6 +35,7 @@ final class GuardOptions {
             }
             case "connect-timeout" -> config.withConnectTimeout(seconds(value, where));
             case "packet-timeout" -> config.withPacketTimeout(seconds(value, where));
+            case "close-wait" -> config.withCloseWait(seconds(value, where));
             case "max-output-bytes" -> config.withMaxOutputBytes(Args.parseInt(where, value, 1024, Integer.MAX_VALUE));
             case "max-queued-messages" -> {
                 int n = Args.parseInt(where, value, 0, Integer.MAX_VALUE);
@@ -51,7 +52,7 @@ final class GuardOptions {
                 + (a.passwords() == null ? ", no password file" : ", password file with " + a.passwords().users().size() + " users");
         return "Access: " + who + "; limits: " + limit(c.maxConnections()) + " connections, CONNECT within "
                 + c.connectTimeout().toMillis() + " ms, each packet whole within " + c.packetTimeout().toMillis()
-                + " ms of its first byte, packets up to " + c.maxPacketSize() + " bytes, "
+                + " ms of its first byte, close within " + c.closeWait().toMillis() + " ms after DISCONNECT, packets up to " + c.maxPacketSize() + " bytes, "
                 + c.maxOutputBytes() + " bytes unread output, " + limit(c.maxQueuedMessages()) + " queued messages per offline session";
     }
 

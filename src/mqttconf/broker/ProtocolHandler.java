@@ -202,7 +202,8 @@ final class ProtocolHandler {
 
     /**
      * DISCONNECT: the will goes, what the client still owes is checked, the session is detached; the socket stays
-     * open for the grace period to see whether the client closes it and sends nothing more.
+     * open up to {@link BrokerConfig#closeWait} to see whether the client closes it, however late [MQTT-3.14.4-1],
+     * and sends nothing more [MQTT-3.14.4-2].
      */
     private void disconnect(Connection c, Session s) {
         if (c.will != null) {
@@ -216,7 +217,7 @@ final class ProtocolHandler {
         obligations.keepAliveKept(c);
         detach(c, "DISCONNECT");
         loop.shutdownOutputAfterDisconnect(c);
-        loop.deadline(c, now + config.disconnectGrace().toNanos());
+        loop.deadline(c, now + config.closeWait().toNanos());
     }
 
     /** Every {@link #SWEEP_NANOS}: keep alive silences and acknowledgements overdue by the ack timeout. */
