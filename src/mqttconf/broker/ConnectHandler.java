@@ -62,7 +62,7 @@ final class ConnectHandler {
             loop.close(c, "protocol name " + p.protocolName());
             return;
         }
-        if (p.protocolLevel() != Connect.PROTOCOL_LEVEL && !v31) {
+        if (!p.isVersion311() && !v31) {
             coverage.exercised(UNSUPPORTED_LEVEL);
             refuse(c, ConnAck.UNACCEPTABLE_PROTOCOL_VERSION, "protocol level " + p.protocolLevel() + " not supported");
             return;

@@ -28,7 +28,10 @@ class ConnectTest extends BrokerTestBase {
         ConnAck ack = connAck(c, new Connect("MQTT", 3, true, 0, "level3", null, null, null));
         assertEquals(new ConnAck(false, ConnAck.UNACCEPTABLE_PROTOCOL_VERSION), ack);
         assertClosed(c, "after CONNACK 0x01");
-        assertEquals(1, exercised("MQTT-3.1.2-2"));
+        TestClient mqisdp4 = open("mqisdp-level4");
+        assertEquals(new ConnAck(false, ConnAck.UNACCEPTABLE_PROTOCOL_VERSION),
+                connAck(mqisdp4, new Connect("MQIsdp", 4, true, 0, "mqisdp4", null, null, null)), "as mosquitto answers");
+        assertEquals(2, exercised("MQTT-3.1.2-2"));
     }
 
     @Test
