@@ -135,6 +135,8 @@ final class EventLoop implements Runnable, Connection.PacketSink {
             if (c.state != Connection.State.CLOSED && c.key.isValid() && write) flush(c);
         } catch (Transport.Closing e) {
             log.info(c.name() + ": " + e.getMessage() + "; closing");
+            // A WebSocket close after DISCONNECT is the client closing its connection [MQTT-3.14.4-1].
+            if (c.state == Connection.State.AFTER_DISCONNECT) handler.closedByClientAfterDisconnect(c);
             closeAfterOutput(c);
         } catch (IOException e) {
             close(c, "network error: " + e.getMessage());
@@ -150,7 +152,8 @@ final class EventLoop implements Runnable, Connection.PacketSink {
         if (!c.read(this)) {
             if (c.state == Connection.State.AFTER_DISCONNECT) handler.closedByClientAfterDisconnect(c);
             close(c, switch (c.state) {
-                case CLOSING -> "closed by client after rejection";
+                // No client id: refused at CONNECT; else the server was ending it (a WebSocket close, an exercise).
+                case CLOSING -> c.clientId == null ? "closed by client after rejection" : "closed by client as the server was closing";
                 case AFTER_DISCONNECT -> "closed by client after DISCONNECT";
                 default -> "connection closed by client";
             });

@@ -244,6 +244,38 @@ class WebSocketListenerTest {
         }
     }
 
+    /** A normal close is logged as one, and after DISCONNECT it is the client closing its connection [MQTT-3.14.4-1]. */
+    @Test
+    void aWebSocketCloseIsLoggedAsSuchAndAfterDisconnectKeepsTheObligation() throws Exception {
+        broker.close();
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        broker = Broker.start(BrokerConfig.ephemeral(), List.of(new ListenerConfig(0, "127.0.0.1", true, null)),
+                BrokerLog.to(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8)), coverage);
+        try (Raw r = new Raw("mqtt")) {
+            r.send(true, WebSocket.BINARY, Encoder.encode(Connect.of("wsbye", true, 0)), true);
+            assertEquals(WebSocket.BINARY, r.read().opcode());
+            r.send(true, WebSocket.CLOSE, WebSocket.closePayload(WebSocket.CLOSE_NORMAL, ""), true);
+            assertEquals(WebSocket.CLOSE, r.read().opcode());
+            assertTrue(r.closedByServer());
+        }
+        try (Raw r = new Raw("mqtt")) {
+            r.send(true, WebSocket.BINARY, Encoder.encode(Connect.of("wsdisconnect", true, 0)), true);
+            assertEquals(WebSocket.BINARY, r.read().opcode());
+            r.send(true, WebSocket.BINARY, Encoder.encode(new mqttconf.codec.Packet.Disconnect()), true);
+            r.send(true, WebSocket.CLOSE, WebSocket.closePayload(WebSocket.CLOSE_NORMAL, ""), true);
+            assertEquals(WebSocket.CLOSE, r.read().opcode());
+        }
+        long deadline = System.nanoTime() + T.toNanos();
+        while (coverage.exercisedCount(Statements.get("MQTT-3.14.4-1")) == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(1, coverage.exercisedCount(Statements.get("MQTT-3.14.4-1")), "the WebSocket close after DISCONNECT");
+        assertEquals(List.of(), broker.clients().breaches());
+        while (!logged.toString(StandardCharsets.UTF_8).contains("(wsbye) ended") && System.nanoTime() < deadline) Thread.sleep(10);
+        String log = logged.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("wsbye: WebSocket close 1000 from the client; closing"), log);
+        assertTrue(log.contains("(wsbye) ended: closed by client as the server was closing"), log);
+        assertTrue(!log.contains("after rejection"), log);
+    }
+
     @Test
     void oversizedRequestHeadIsRefused() throws Exception {
         try (Socket s = new Socket("127.0.0.1", broker.port("ws"))) {
