@@ -20,8 +20,12 @@ final class Exercises {
     static final String GRANT_QOS0 = PREFIX + "grant-qos0/";
     static final String GRANT_QOS1 = PREFIX + "grant-qos1/";
     static final String REFUSE = PREFIX + "refuse/";
-    /** Subscribing to {@code RETAINED + "qos0"}, {@code "qos1"} or {@code "qos2"} brings a retained message at that QoS. */
+    /**
+     * Subscribing to {@code RETAINED + "qos0"}, {@code "qos1"} or {@code "qos2"} brings a retained message at that
+     * QoS, also through a filter with wildcards that starts with {@link #PREFIX} ({@code RETAINED + "+"}).
+     */
     static final String RETAINED = PREFIX + "retained/";
+    private static final java.util.List<String> RETAINED_TOPICS = java.util.List.of(RETAINED + "qos0", RETAINED + "qos1", RETAINED + "qos2");
     /** Subscribing here brings the broker's report as one message (and writes the report files). */
     static final String REPORT_TOPIC = "$SYS/mqttconf/report";
 
@@ -32,9 +36,18 @@ final class Exercises {
         return topic.startsWith(prefix);
     }
 
-    /** The QoS a synthetic retained message of {@code filter} has, or -1 if the filter is not one of them. */
-    static int retainedQos(String filter) {
-        return switch (filter) {
+    /**
+     * The synthetic retained topics {@code filter} matches. Only filters starting with {@link #PREFIX} bring them:
+     * a catch-all subscriber ({@code #}) sees none.
+     */
+    static java.util.List<String> retainedTopics(String filter) {
+        if (!filter.startsWith(PREFIX)) return java.util.List.of();
+        return RETAINED_TOPICS.stream().filter(t -> mqttconf.codec.TopicRules.matches(filter, t)).toList();
+    }
+
+    /** The QoS a synthetic retained message of {@code topic} has, or -1 if the topic is not one of them. */
+    static int retainedQos(String topic) {
+        return switch (topic) {
             case RETAINED + "qos0" -> 0;
             case RETAINED + "qos1" -> 1;
             case RETAINED + "qos2" -> 2;

@@ -78,10 +78,10 @@ final class SubscribeHandler {
         // Retained messages follow the SUBACK, also for a replaced subscription [MQTT-3.8.4-3].
         for (Subscription g : granted) {
             delivery.retainedFor(s, g.filter(), g.qos());
-            int exerciseQos = Exercises.retainedQos(g.filter());
-            if (exerciseQos >= 0) {
+            for (String topic : Exercises.retainedTopics(g.filter())) {
+                int exerciseQos = Exercises.retainedQos(topic);
                 byte[] payload = ("retained message at QoS " + exerciseQos).getBytes(StandardCharsets.UTF_8);
-                delivery.sendRetained(s, new Publish(g.filter(), payload, exerciseQos, true, false, 0), g.qos());
+                delivery.sendRetained(s, new Publish(topic, payload, exerciseQos, true, false, 0), g.qos());
             }
             if (g.filter().equals(Exercises.REPORT_TOPIC)) {
                 byte[] text = report.get().getBytes(StandardCharsets.UTF_8);
