@@ -10,7 +10,7 @@
 #     PAHO_C_TESTS=REGEX   only the ctest names matching REGEX (default: all 3.1.1 tests)
 #     PAHO_C_TIMEOUT=N     seconds a single test may take (default 120)
 #
-# Left out: the MQTT 5 tests (test10, test11, test45, test95: this is a 3.1.1 broker) and the TLS tests (test3:
+# Left out: the MQTT 5 tests (test10, test11, test15, test45, test95: this is a 3.1.1 broker) and the TLS tests (test3:
 # Paho is built without TLS here). The Paho C source is never copied into this repository.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +60,7 @@ echo "paho-c: building Paho C from $src in $build"
     -DMQTT_TEST_PROXY="tcp://127.0.0.1:$proxy" -DMQTT_WS_TEST_PROXY="tcp://127.0.0.1:$proxy" "$src" \
     && make -j2) >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; echo "paho-c: build failed" >&2; exit 2; }
 
-V5='^test(10|11|45|95)-'
+V5='^test(10|11|15|45|95)-'
 wait_port() { # wait_port PORT PID: bounded wait until something listens on PORT
     for _ in $(seq 1 100); do
         "$PY" -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2).close()" 2>/dev/null && return 0

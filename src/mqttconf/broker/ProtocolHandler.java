@@ -133,11 +133,12 @@ final class ProtocolHandler {
         switch (m.qos()) {
             case 0 -> delivery.publish(m);
             case 1 -> {
-                delivery.publish(m);
                 coverage.exercised(QOS1_RECEIVER);
                 coverage.exercised(ACK_SAME_PACKET_ID);
+                // The answer is queued before the deliveries, so it is written first in this turn.
                 if (slow) holdAck(c, m.packetId(), m, new PubAck(m.packetId()));
                 else c.send(new PubAck(m.packetId()));
+                delivery.publish(m);
             }
             default -> {
                 coverage.exercised(QOS2_RECEIVER);
@@ -192,12 +193,13 @@ final class ProtocolHandler {
     private void pubRel(Connection c, Session s, PubRel r) {
         coverage.exercised(QOS2_RECEIVER);
         Session.Incoming in = s.awaitingPubrel.remove(r.packetId());
-        if (in != null && in.held()) delivery.publish(in.publish());
         if (in != null && Exercises.under(in.publish().topic(), Exercises.SLOW_ACK)) {
             holdAck(c, r.packetId(), null, new PubComp(r.packetId()));
         } else {
             c.send(new PubComp(r.packetId()));
         }
+        // After PUBCOMP is queued: the answer goes out before the deliveries of this turn.
+        if (in != null && in.held()) delivery.publish(in.publish());
     }
 
     /**
