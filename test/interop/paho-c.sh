@@ -146,7 +146,7 @@ rc=0
 for kind in tcp ws; do
     [ -f "$work/mosquitto-$kind.passed" ] || continue
     while read -r t; do
-        grep -qx "$t" "$work/mqttconf-$kind.passed" || { echo "FAIL paho-c $t: passes against mosquitto, not against mqttconf"; rc=1; }
+        grep -qxF "$t" "$work/mqttconf-$kind.passed" || { echo "FAIL paho-c $t: passes against mosquitto, not against mqttconf"; rc=1; }
     done <"$work/mosquitto-$kind.passed"
 done
 [ "$breaches" -gt 0 ] && { echo "FAIL paho-c: the broker recorded breaches against Paho C (see above)"; rc=1; }

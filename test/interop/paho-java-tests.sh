@@ -129,7 +129,7 @@ grep '^breach ' "$work/broker.log"
 grep '^coverage ' "$work/broker.log"
 rc=0
 while read -r t; do
-    grep -qx "$t" "$work/mqttconf.passed" || { echo "FAIL paho-java-tests $t: passes against mosquitto, not against mqttconf"; rc=1; }
+    grep -qxF "$t" "$work/mqttconf.passed" || { echo "FAIL paho-java-tests $t: passes against mosquitto, not against mqttconf"; rc=1; }
 done <"$work/mosquitto.passed"
 [ "$breaches" -gt 0 ] && { echo "FAIL paho-java-tests: the broker recorded breaches against Paho Java (see above)"; rc=1; }
 [ $rc -eq 0 ] && echo "PASS paho-java-tests: every test that passes against mosquitto passes against mqttconf, no breach"
