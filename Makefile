@@ -6,7 +6,8 @@
 #   make bench    our broker against mosquitto, table in build/bench.md (not part of make test)
 #   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto, the auth tests against
-#                 one with a password file; both also over TLS and WebSocket (test/interop/transports.sh)
+#                 one with a password file; both also over TLS and WebSocket (test/interop/transports.sh);
+#                 Eclipse Paho C's own tests against both brokers when PAHO_C_SRC names a checkout
 #   make fuzz     hostile packets against the in-process broker while a canary publishes (FUZZ_SEED, FUZZ_PACKETS)
 #   make soak     10,000 connect/disconnect cycles and 10,000 concurrent connections: no leak
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
@@ -107,6 +108,8 @@ interop: $(JAR)
 	test/interop/auth-vs-mosquitto.sh --quiet
 	test/interop/paho-java.sh '$(JDK)'
 	test/interop/transports.sh
+	test/interop/paho-c.sh '$(JDK)'
+
 
 bench: $(JAR)
 	@test/bench/run.sh '$(JDK)'
