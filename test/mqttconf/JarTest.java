@@ -32,11 +32,13 @@ class JarTest {
 
     /**
      * Raised from 300 KB when the conformance suite grew to ~275 tests and its 225-row packet table (issue 6), and
-     * from 400 KB for the TLS and WebSocket transports on both sides (issue 7).
+     * from 400 KB for the TLS and WebSocket transports on both sides (issue 7), and from 480 KB when the library
+     * interoperability work (issue 18: MQTT 3.1, --close-wait, one packet per WebSocket frame) met the split broker
+     * (issue 15), which had left 1.4 KB: 492,238 bytes together.
      */
     @Test
-    void jarStaysUnder480KB() throws IOException {
+    void jarStaysUnder500KB() throws IOException {
         long size = Files.size(JAR);
-        assertTrue(size <= 480 * 1024, "build/mqttconf.jar is " + size + " bytes");
+        assertTrue(size <= 500 * 1024, "build/mqttconf.jar is " + size + " bytes");
     }
 }
