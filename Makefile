@@ -7,7 +7,8 @@
 #   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto, the auth tests against
 #                 one with a password file; both also over TLS and WebSocket (test/interop/transports.sh);
-#                 Eclipse Paho C's own tests against both brokers when PAHO_C_SRC names a checkout
+#                 Eclipse Paho C's and Paho Java's own tests against both brokers when PAHO_C_SRC and
+#                 PAHO_JAVA_SRC name checkouts
 #   make fuzz     hostile packets against the in-process broker while a canary publishes (FUZZ_SEED, FUZZ_PACKETS)
 #   make soak     10,000 connect/disconnect cycles and 10,000 concurrent connections: no leak
 #   make clean    remove build/ (the JUnit download in .cache/ stays)
@@ -109,6 +110,7 @@ interop: $(JAR)
 	test/interop/paho-java.sh '$(JDK)'
 	test/interop/transports.sh
 	test/interop/paho-c.sh '$(JDK)'
+	test/interop/paho-java-tests.sh '$(JDK)'
 
 
 bench: $(JAR)
