@@ -8,7 +8,9 @@
 #                 JVM options of our broker
 #   make interop  real clients (mosquitto_pub/sub, python3-paho-mqtt, Paho Java) against the broker,
 #                 and the conformance suite (mqttconf test) against mosquitto, the auth tests against
-#                 one with a password file; both also over TLS and WebSocket (test/interop/transports.sh)
+#                 one with a password file; both also over TLS and WebSocket (test/interop/transports.sh);
+#                 Eclipse Paho C's and Paho Java's own tests against both brokers when PAHO_C_SRC and
+#                 PAHO_JAVA_SRC name checkouts
 #   make peers    the suite three times each against mosquitto, Paho's Python test broker (PAHO_TESTING=its
 #                 checkout), Moquette, aedes and RabbitMQ (test/interop/peers.sh; PEERS=names for fewer)
 #   make fuzz     hostile packets against the in-process broker while a canary publishes (FUZZ_SEED, FUZZ_PACKETS)
@@ -123,6 +125,8 @@ interop: $(JAR)
 	test/interop/auth-vs-mosquitto.sh --quiet
 	test/interop/paho-java.sh '$(JDK)'
 	test/interop/transports.sh
+	test/interop/paho-c.sh '$(JDK)'
+	test/interop/paho-java-tests.sh '$(JDK)'
 
 peers: $(JAR)
 	test/interop/peers.sh $(PEERS)

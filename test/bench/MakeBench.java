@@ -97,6 +97,7 @@ public final class MakeBench {
             }
             neutral();
             latency();
+            ackLatency();
         }
         try (BrokerProcess fresh = BrokerProcess.mosquitto(mosquittoBinary)) {
             idle(fresh);
@@ -256,6 +257,22 @@ public final class MakeBench {
                     say(String.format(Locale.ROOT, "latency %s %-9s p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms", name,
                             b.name, res.p50() / 1e6, res.p99() / 1e6, res.p999() / 1e6));
                 }
+            }
+        }
+    }
+
+    /** Request-to-answer time of each acknowledgement at low load (see {@link AckLatency}), the same requests to both. */
+    private void ackLatency() throws Exception {
+        for (int r = 0; r < rounds; r++) {
+            for (BrokerProcess b : order(r)) {
+                java.util.Map<String, double[]> m = AckLatency.measure(b.port, 2000);
+                StringBuilder line = new StringBuilder("ack latency " + b.name + ":");
+                m.forEach((answer, p) -> {
+                    report.add("acknowledgement latency (one request at a time)", answer + " p50", "us", false, b.name, p[0]);
+                    report.add("acknowledgement latency (one request at a time)", answer + " p99", "us", false, Double.NaN, b.name, p[1]);
+                    line.append(String.format(Locale.ROOT, " %s %.0f/%.0f us", answer, p[0], p[1]));
+                });
+                say(line + " (p50/p99)");
             }
         }
     }

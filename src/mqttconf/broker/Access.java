@@ -6,8 +6,8 @@ import mqttconf.codec.Packet.Connect;
 
 /**
  * Who may connect: clients without a user name if {@code allowAnonymous}, and clients whose user name and
- * password the password file accepts. Without a password file any user name is accepted when anonymous clients
- * are, and refused when they are not (as mosquitto 2.0 does).
+ * password the password file accepts; a zero-length user name counts as none. Without a password file any user
+ * name is accepted when anonymous clients are, and refused when they are not (as mosquitto 2.0 does).
  *
  * @param passwords null when no password file was given
  */
@@ -28,7 +28,9 @@ public record Access(boolean allowAnonymous, PasswordFile passwords) {
     /** Null when {@code connect} may connect, else the refusal. */
     Refusal check(Connect connect) {
         String user = connect.username();
-        if (user == null) {
+        // A zero-length user name is an anonymous client, as mosquitto 2.0.11 treats it: with a password file and
+        // anonymous clients allowed it is accepted (whatever the password), without them refused.
+        if (user == null || user.isEmpty()) {
             return allowAnonymous ? null : new Refusal(ANONYMOUS_REFUSED, "anonymous clients are not allowed");
         }
         if (passwords == null) {

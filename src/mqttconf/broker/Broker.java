@@ -157,7 +157,8 @@ public final class Broker implements AutoCloseable {
                 + (a.passwords() == null ? ", no password file" : ", password file with " + a.passwords().users().size() + " users");
         return "Access: " + who + "; limits: " + limit(c.maxConnections()) + " connections, CONNECT within "
                 + c.connectTimeout().toMillis() + " ms, each packet whole within " + c.packetTimeout().toMillis()
-                + " ms of its first byte, packets up to " + c.maxPacketSize() + " bytes, "
+                + " ms of its first byte, close within " + c.closeWait().toMillis() + " ms after DISCONNECT, packets up to "
+                + c.maxPacketSize() + " bytes, "
                 + c.maxOutputBytes() + " bytes unread output, " + limit(c.maxQueuedMessages()) + " queued messages per offline session, "
                 + c.backlog() + " connections waiting to be accepted per listener";
     }

@@ -20,23 +20,26 @@ import java.util.function.Consumer;
  * @param strict             close the connection on every client breach, also those a server may tolerate
  * @param ackTimeout         time a client has to acknowledge a PUBLISH or PUBREL, or to answer PUBREC with PUBREL,
  *                           before it is recorded as a breach
- * @param disconnectGrace    time a client has after DISCONNECT to close its socket; also the age an unacknowledged
- *                           delivery must have at DISCONNECT to count as a breach
+ * @param disconnectGrace    the age an unacknowledged delivery must have at DISCONNECT to count as a breach (the
+ *                           time to close the socket after DISCONNECT is {@code closeWait})
  * @param maxConnections     open connections beyond which new ones are closed at once
  * @param maxQueuedMessages  messages an offline persistent session may hold; beyond it messages are dropped, QoS 0 first
  * @param access             who may connect: anonymous clients, and the password file for user names
  * @param packetTimeout      time a packet has to arrive whole once its first byte came, whatever the keep alive
  * @param backlog            connections the operating system queues for each listener before the broker accepts
  *                           them; a burst beyond it is dropped or retried by the client's TCP stack
+ * @param closeWait          time the broker waits for a client to close its connection after DISCONNECT; past it
+ *                           the broker closes it and records a breach of [MQTT-3.14.4-1] (closing late is none)
  */
 public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boolean overlappingSingle,
                            boolean dropQos0, boolean zeroLengthClientIds, int maxPacketSize, int maxOutputBytes,
                            Duration connectTimeout, boolean verbose, boolean strict, Duration ackTimeout,
                            Duration disconnectGrace, int maxConnections, int maxQueuedMessages, Access access,
-                           Duration packetTimeout, int backlog) {
+                           Duration packetTimeout, int backlog, Duration closeWait) {
     public static final int DEFAULT_PORT = 1883;
     public static final String DEFAULT_BIND = "127.0.0.1";
-    public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
+    /** Any packet the standard allows (a remaining length up to 268,435,455), as mosquitto accepts by default. */
+    public static final int DEFAULT_MAX_PACKET_SIZE = mqttconf.codec.Decoder.MAX_PACKET_SIZE;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
     public static final int DEFAULT_BACKLOG = 4096;
@@ -58,6 +61,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         if (packetTimeout.isNegative() || packetTimeout.isZero())
             throw new IllegalArgumentException("packet timeout must be positive");
         if (backlog < 1) throw new IllegalArgumentException("backlog " + backlog + " below 1");
+        if (closeWait.isNegative() || closeWait.isZero()) throw new IllegalArgumentException("close wait must be positive");
     }
 
     /** Paho's defaults on port 1883, loopback only. */
@@ -65,7 +69,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         return new BrokerConfig(DEFAULT_PORT, DEFAULT_BIND, true, true, true, true, DEFAULT_MAX_PACKET_SIZE,
                 DEFAULT_MAX_PACKET_SIZE + 1024 * 1024, Duration.ofSeconds(10), false, false, Duration.ofSeconds(10),
                 Duration.ofSeconds(2), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_QUEUED_MESSAGES, Access.ANYONE,
-                Duration.ofSeconds(60), DEFAULT_BACKLOG);
+                Duration.ofSeconds(60), DEFAULT_BACKLOG, Duration.ofSeconds(60));
     }
 
     /** Defaults on a free loopback port, as tests and in-process suites want. */
@@ -148,6 +152,10 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         return with(c -> c.backlog = n);
     }
 
+    public BrokerConfig withCloseWait(Duration d) {
+        return with(c -> c.closeWait = d);
+    }
+
     /** This configuration with what {@code change} sets, checked again by the canonical constructor. */
     private BrokerConfig with(Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -175,6 +183,7 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
         Access access;
         Duration packetTimeout;
         int backlog;
+        Duration closeWait;
 
         Copy(BrokerConfig from) {
             port = from.port;
@@ -195,10 +204,11 @@ public record BrokerConfig(int port, String bind, boolean publishOnPubrel, boole
             access = from.access;
             packetTimeout = from.packetTimeout;
             backlog = from.backlog;
+            closeWait = from.closeWait;
         }
 
         BrokerConfig build() {
-            return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout, backlog);
+            return new BrokerConfig(port, bind, publishOnPubrel, overlappingSingle, dropQos0, zeroLengthClientIds, maxPacketSize, maxOutputBytes, connectTimeout, verbose, strict, ackTimeout, disconnectGrace, maxConnections, maxQueuedMessages, access, packetTimeout, backlog, closeWait);
         }
     }
 }

@@ -201,10 +201,13 @@ final class ClientObligations {
         checked(c, "MQTT-3.14.4-2");
     }
 
-    /** The grace period after DISCONNECT passed with the socket still open [MQTT-3.14.4-1]. */
+    /**
+     * The close wait after DISCONNECT passed with the socket still open [MQTT-3.14.4-1]. The statement sets no
+     * deadline: a client that closes late has kept it, so only one still open after a long wait is recorded.
+     */
     void notClosedAfterDisconnect(Client c) {
         breach(c, "MQTT-3.14.4-1", null, "(socket still open)", "socket still open "
-                + config.disconnectGrace().toMillis() + " ms after DISCONNECT; the client must close it", true);
+                + config.closeWait().toMillis() + " ms after DISCONNECT (--close-wait); the client must close it", true);
     }
 
     /** How much longer than its keep alive a client may stay silent before it counts as a breach. */

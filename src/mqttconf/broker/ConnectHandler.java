@@ -30,19 +30,27 @@ final class ConnectHandler {
     }
 
     void connect(Client c, Connect p) {
-        if (!Connect.PROTOCOL_NAME.equals(p.protocolName())) {
+        // MQTT 3.1 is accepted as mosquitto accepts it: Paho C and Java retry with 3.1 after any failed 3.1.1
+        // attempt, and a refusal there must carry the same return code as the first.
+        boolean v31 = p.isVersion31();
+        if (!Connect.PROTOCOL_NAME.equals(p.protocolName()) && !Connect.V31_PROTOCOL_NAME.equals(p.protocolName())) {
             coverage.exercised("MQTT-3.1.2-1");
             coverage.exercised("MQTT-3.2.2-6");
             log.info("connection " + c.id + ": protocol name '" + p.protocolName() + "' is not MQTT; closing without CONNACK");
             c.link.close("protocol name " + p.protocolName());
             return;
         }
-        if (p.protocolLevel() != Connect.PROTOCOL_LEVEL) {
+        if (!p.isVersion311() && !v31) {
             coverage.exercised("MQTT-3.1.2-2");
             refuse(c, ConnAck.UNACCEPTABLE_PROTOCOL_VERSION, "protocol level " + p.protocolLevel() + " not supported");
             return;
         }
         String clientId = p.clientId();
+        if (clientId.isEmpty() && v31) {
+            // MQTT 3.1 requires a client id of 1 to 23 characters; mosquitto refuses an empty one with 0x02.
+            refuse(c, ConnAck.IDENTIFIER_REJECTED, "zero-length client id in an MQTT 3.1 CONNECT");
+            return;
+        }
         if (clientId.isEmpty()) {
             if (!p.cleanSession()) {
                 coverage.exercised("MQTT-3.1.3-8");
@@ -85,8 +93,9 @@ final class ConnectHandler {
             coverage.exercised("MQTT-3.1.2-4");
             if (existing != null && !existing.cleanSession) {
                 session = existing;
-                sessionPresent = true;
-                coverage.exercised("MQTT-3.2.2-2");
+                // MQTT 3.1 has no session present flag: that CONNACK byte is reserved, 0.
+                sessionPresent = !v31;
+                if (!v31) coverage.exercised("MQTT-3.2.2-2");
             } else {
                 if (existing != null) sessions.discard(existing);
                 session = sessions.create(clientId, false);
@@ -109,9 +118,10 @@ final class ConnectHandler {
         c.state = Client.State.CONNECTED;
         c.session = session;
         session.connection = c;
-        log.info(clientId + " connected from " + c.remote + (p.cleanSession() ? ", clean session" : ", persistent session")
-                + (sessionPresent ? " (resumed)" : ""));
-        if (sessionPresent) {
+        boolean resumed = session == existing;
+        log.info(clientId + " connected from " + c.remote + (v31 ? " with MQTT 3.1" : "")
+                + (p.cleanSession() ? ", clean session" : ", persistent session") + (resumed ? " (resumed)" : ""));
+        if (resumed) {
             owePubrel(session, c);
             delivery.resend(session);
         }

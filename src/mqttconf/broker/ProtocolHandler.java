@@ -136,9 +136,10 @@ final class ProtocolHandler implements LinkHandler<Client> {
         switch (m.qos()) {
             case 0 -> delivery.publish(m);
             case 1 -> {
-                delivery.publish(m);
+                // The answer is queued before the deliveries, so it is written first in this turn.
                 if (slow) holdAck(c, m.packetId(), m, new PubAck(m.packetId()));
                 else sendPubAck(c, m.packetId());
+                delivery.publish(m);
             }
             default -> {
                 Session.Incoming in = s.awaitingPubrel.get(m.packetId());
@@ -208,17 +209,19 @@ final class ProtocolHandler implements LinkHandler<Client> {
 
     private void pubRel(Client c, Session s, PubRel r) {
         Session.Incoming in = s.awaitingPubrel.remove(r.packetId());
-        if (in != null && in.held()) delivery.publish(in.publish());
         if (in != null && events.pubrelArrived(in.publish()) == Answer.LATE) {
             holdAck(c, r.packetId(), null, new PubComp(r.packetId()));
         } else {
             sendPubComp(c, r.packetId());
         }
+        // After PUBCOMP is queued: the answer goes out before the deliveries of this turn.
+        if (in != null && in.held()) delivery.publish(in.publish());
     }
 
     /**
      * DISCONNECT: the will goes, what the client still owes is checked, the session is detached; the socket stays
-     * open for the grace period to see whether the client closes it and sends nothing more.
+     * open up to {@link BrokerConfig#closeWait} to see whether the client closes it, however late [MQTT-3.14.4-1],
+     * and sends nothing more [MQTT-3.14.4-2].
      */
     private void disconnect(Client c, Session s) {
         if (c.will != null) {
@@ -233,7 +236,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
         detach(c, "DISCONNECT");
         c.state = Client.State.AFTER_DISCONNECT;
         c.link.halfCloseAfterOutput();
-        c.link.deadline(now + config.disconnectGrace().toNanos());
+        c.link.deadline(now + config.closeWait().toNanos());
     }
 
     /** Every {@link #SWEEP_NANOS}: keep alive silences and acknowledgements overdue by the ack timeout. */
@@ -258,6 +261,12 @@ final class ProtocolHandler implements LinkHandler<Client> {
         if (c.state == Client.State.AFTER_DISCONNECT) {
             obligations.malformedAfterDisconnect(c, e.getMessage());
             c.link.close("bytes after DISCONNECT");
+            return;
+        }
+        if (e.isOverLimit()) {
+            // Legal but larger than --max-packet-size: this broker's limit, not the client's breach.
+            log.info(c.name() + ": " + e.getMessage() + " (this broker's --max-packet-size); closing");
+            c.link.close("packet over this broker's size limit");
             return;
         }
         // The server closes: its own statement (a receiver's duty, e.g. invalid flags [MQTT-2.2.2-2]) is exercised,

@@ -62,8 +62,10 @@ public final class BrokerMode implements Mode {
                                                    sessions (true, default) or queue them (false)
                       --zero-length-clientids BOOL accept a zero-length client id with clean
                                                    session 1 and assign one (true, default)
-                      --max-packet-size N          largest packet accepted, in bytes (default 16777216);
-                                                   a larger one closes the connection
+                      --max-packet-size N          largest packet accepted, in bytes (default 268435460:
+                                                   any the standard allows, as mosquitto); a larger
+                                                   one closes the connection, logged as this
+                                                   broker's limit, never as the client's breach
                       --strict                     close the connection on every client breach, also
                                                    on those a server may tolerate (default: record
                                                    them and keep going)
@@ -82,8 +84,14 @@ public final class BrokerMode implements Mode {
                       --packet-timeout SECONDS     close a connection whose packet is not whole this
                                                    long after its first byte, whatever its keep alive
                                                    (default 60; fractions allowed)
+                      --close-wait SECONDS         after DISCONNECT, wait this long for the client to
+                                                   close its connection (default 60; fractions
+                                                   allowed); a client that closes late breaks no
+                                                   rule, one still open then is closed and recorded
+                                                   as a breach of [MQTT-3.14.4-1]
                       --max-output-bytes N         disconnect a client that leaves more than N bytes
-                                                   unread (default 17825792); its session is kept
+                                                   unread (default 269484036: the largest packet
+                                                   and 1 MiB); its session is kept
                       --max-queued-messages N      messages an offline persistent session holds
                                                    (default 1000; 0 for no limit); beyond it QoS 0
                                                    messages are dropped first, with a log line

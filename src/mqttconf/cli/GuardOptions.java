@@ -17,7 +17,7 @@ import mqttconf.broker.BrokerConfig;
  */
 final class GuardOptions {
     static final List<String> KEYS = List.of("allow-anonymous", "password-file", "max-connections", "connect-timeout",
-            "packet-timeout", "max-output-bytes", "max-queued-messages", "backlog");
+            "packet-timeout", "max-output-bytes", "max-queued-messages", "backlog", "close-wait");
 
     private GuardOptions() {
     }
@@ -35,6 +35,7 @@ final class GuardOptions {
             }
             case "connect-timeout" -> config.withConnectTimeout(seconds(value, where));
             case "packet-timeout" -> config.withPacketTimeout(seconds(value, where));
+            case "close-wait" -> config.withCloseWait(seconds(value, where));
             case "max-output-bytes" -> config.withMaxOutputBytes(Args.parseInt(where, value, 1024, Integer.MAX_VALUE));
             case "max-queued-messages" -> {
                 int n = Args.parseInt(where, value, 0, Integer.MAX_VALUE);

@@ -59,7 +59,7 @@ public final class Decoder {
         }
         long total = (long) i + length;
         if (total > maxPacketSize)
-            throw new MalformedPacketException(null, type + " of " + total + " bytes exceeds the maximum packet size of " + maxPacketSize);
+            throw MalformedPacketException.overLimit(type + " of " + total + " bytes exceeds the maximum packet size of " + maxPacketSize);
         if (avail < total) {
             pendingPacketSize = (int) total;
             return null;
@@ -125,7 +125,9 @@ public final class Decoder {
     private Connect connect() throws MalformedPacketException {
         String name = string("protocol name");
         int level = u8("protocol level");
-        if (!Connect.PROTOCOL_NAME.equals(name) || level != Connect.PROTOCOL_LEVEL) {
+        boolean v311 = Connect.PROTOCOL_NAME.equals(name) && level == Connect.PROTOCOL_LEVEL;
+        boolean v31 = Connect.V31_PROTOCOL_NAME.equals(name) && level == Connect.V31_PROTOCOL_LEVEL;
+        if (!v311 && !v31) {
             // Another protocol or version: the rest may follow another specification [MQTT-3.1.2-1]
             return new Connect(name, level, false, 0, "", null, null, null);
         }

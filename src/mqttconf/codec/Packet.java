@@ -39,14 +39,18 @@ public sealed interface Packet {
     }
 
     /**
-     * CONNECT. For a protocol name other than "MQTT" or a level other than 4 the decoder fills in only the name
-     * and level ({@link #isVersion311()} is false): the rest may follow another specification.
+     * CONNECT. For a protocol other than MQTT 3.1.1 ("MQTT", level 4) and MQTT 3.1 ("MQIsdp", level 3, whose
+     * CONNECT has the same fields) the decoder fills in only the name and level: the rest may follow another
+     * specification.
      * Absent user name, password or will are null.
      */
     record Connect(String protocolName, int protocolLevel, boolean cleanSession, int keepAlive, String clientId,
                    Will will, String username, byte[] password) implements Packet {
         public static final String PROTOCOL_NAME = "MQTT";
         public static final int PROTOCOL_LEVEL = 4;
+        /** MQTT 3.1, which Paho and others fall back to after a failed 3.1.1 attempt. */
+        public static final String V31_PROTOCOL_NAME = "MQIsdp";
+        public static final int V31_PROTOCOL_LEVEL = 3;
 
         public Connect {
             Objects.requireNonNull(protocolName, "protocolName");
@@ -68,6 +72,10 @@ public sealed interface Packet {
 
         public boolean isVersion311() {
             return PROTOCOL_NAME.equals(protocolName) && protocolLevel == PROTOCOL_LEVEL;
+        }
+
+        public boolean isVersion31() {
+            return V31_PROTOCOL_NAME.equals(protocolName) && protocolLevel == V31_PROTOCOL_LEVEL;
         }
 
         @Override

@@ -64,6 +64,12 @@ class AccessTest extends BrokerTestBase {
     }
 
     @Test
+    void aZeroLengthUserNameIsAnonymousAndRefused() throws Exception {
+        assertEquals(new ConnAck(false, ConnAck.NOT_AUTHORIZED), connectAs("empty", "", "x"));
+        assertTrue(logged.toString(StandardCharsets.UTF_8).contains("anonymous clients are not allowed"));
+    }
+
+    @Test
     void rightPasswordsGetIn() throws Exception {
         assertEquals(0, connectAs("c1", "carol", "carol-plain").returnCode());
         assertEquals(0, connectAs("c2", "dave", "secret").returnCode(), "mosquitto_passwd $7$ hash of 'secret'");
@@ -76,6 +82,18 @@ class AccessTest extends BrokerTestBase {
         assertEquals(new ConnAck(false, ConnAck.NOT_AUTHORIZED), connectAs("n", "carol", null));
         assertEquals(new ConnAck(false, ConnAck.NOT_AUTHORIZED), connectAs("e", "dave", ""));
         assertEquals(4, exercised("MQTT-3.2.2-5"));
+    }
+
+    /** Paho retries a refused 3.1.1 CONNECT with MQTT 3.1: the answer must be the same 0x05, as from mosquitto. */
+    @Test
+    void anMqttV31ConnectIsCheckedAsA311One() throws Exception {
+        TestClient bad = open("v31-bad");
+        assertEquals(new ConnAck(false, ConnAck.NOT_AUTHORIZED), connAck(bad, new Connect("MQIsdp", 3, true, 0, "v31",
+                null, "carol", "wrong".getBytes(StandardCharsets.UTF_8))));
+        assertClosed(bad, "refused");
+        TestClient good = open("v31-good");
+        assertEquals(new ConnAck(false, 0), connAck(good, new Connect("MQIsdp", 3, true, 0, "v31",
+                null, "carol", "carol-plain".getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test

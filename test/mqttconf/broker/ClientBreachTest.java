@@ -25,7 +25,8 @@ import mqttconf.codec.Packet.*;
 class ClientBreachTest extends BrokerTestBase {
     @Override
     BrokerConfig config() {
-        return BrokerConfig.ephemeral().withAckTimeout(Duration.ofMillis(500)).withDisconnectGrace(Duration.ofMillis(300));
+        return BrokerConfig.ephemeral().withAckTimeout(Duration.ofMillis(500)).withDisconnectGrace(Duration.ofMillis(300))
+                .withCloseWait(Duration.ofMillis(300));
     }
 
     private void assertOnly(String id) {
@@ -254,7 +255,8 @@ class ClientBreachTest extends BrokerTestBase {
             InputStream in = s.getInputStream();
             assertEquals(4, in.readNBytes(4).length, "CONNACK");
             assertEquals(-1, in.read(), "broker half-closes after DISCONNECT");
-            awaitBreach("MQTT-3.14.4-1");
+            String reason = awaitBreach("MQTT-3.14.4-1").reason();
+            assertTrue(reason.contains("300 ms after DISCONNECT (--close-wait)"), reason);
         }
     }
 

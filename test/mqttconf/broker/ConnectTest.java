@@ -28,16 +28,46 @@ class ConnectTest extends BrokerTestBase {
         ConnAck ack = connAck(c, new Connect("MQTT", 3, true, 0, "level3", null, null, null));
         assertEquals(new ConnAck(false, ConnAck.UNACCEPTABLE_PROTOCOL_VERSION), ack);
         assertClosed(c, "after CONNACK 0x01");
-        assertEquals(1, exercised("MQTT-3.1.2-2"));
+        TestClient mqisdp4 = open("mqisdp-level4");
+        assertEquals(new ConnAck(false, ConnAck.UNACCEPTABLE_PROTOCOL_VERSION),
+                connAck(mqisdp4, new Connect("MQIsdp", 4, true, 0, "mqisdp4", null, null, null)), "as mosquitto answers");
+        assertEquals(2, exercised("MQTT-3.1.2-2"));
     }
 
     @Test
     void protocolNameOtherThanMqttClosesWithoutConnAck() throws Exception {
-        TestClient c = open("mqisdp");
-        c.send(new Connect("MQIsdp", 3, true, 0, "old", null, null, null));
-        assertClosed(c, "protocol name MQIsdp");
+        TestClient c = open("lowercase");
+        c.send(new Connect("mqtt", 4, true, 0, "old", null, null, null));
+        assertClosed(c, "protocol name mqtt");
         assertNull(c.receive(Duration.ZERO), "no CONNACK");
         assertEquals(1, exercised("MQTT-3.1.2-1"));
+    }
+
+    /** MQTT 3.1 is accepted as mosquitto accepts it; its CONNACK has no session present flag. */
+    @Test
+    void mqttV31ConnectIsAcceptedAndItsSessionKeptWithoutSessionPresent() throws Exception {
+        TestClient c = open("v31");
+        assertEquals(new ConnAck(false, ConnAck.ACCEPTED), connAck(c, new Connect("MQIsdp", 3, false, 0, "v31", null, null, null)));
+        assertEquals(1, subscribe(c, "v31/t", 1));
+        List<Packet> meanwhile = publish(c, "v31/t", "hello", 1, false, 5);
+        Publish got = meanwhile.isEmpty() ? receive(c) : (Publish) meanwhile.get(0);
+        if (!meanwhile.isEmpty()) c.send(new PubAck(got.packetId()));
+        assertEquals("hello", text(got));
+        disconnect(c);
+        TestClient again = open("v31-again");
+        assertEquals(new ConnAck(false, ConnAck.ACCEPTED), connAck(again, new Connect("MQIsdp", 3, false, 0, "v31", null, null, null)),
+                "session present stays 0 in a 3.1 CONNACK (reserved byte)");
+        TestClient other = connect("v31-publisher", true);
+        publish(other, "v31/t", "kept", 0, false, 0);
+        assertEquals("kept", text(receive(again)), "the subscription was kept with the session");
+        assertEquals(List.of(), breaches());
+    }
+
+    @Test
+    void mqttV31ConnectWithoutClientIdGetsConnAck2() throws Exception {
+        TestClient c = open("v31-empty");
+        assertEquals(new ConnAck(false, ConnAck.IDENTIFIER_REJECTED), connAck(c, new Connect("MQIsdp", 3, true, 0, "", null, null, null)));
+        assertClosed(c, "after CONNACK 0x02");
     }
 
     @Test

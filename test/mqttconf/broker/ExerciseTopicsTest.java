@@ -120,6 +120,23 @@ class ExerciseTopicsTest extends BrokerTestBase {
     }
 
     @Test
+    void retainedTopicsAreMatchedByWildcardFiltersUnderTheExercisePrefixOnly() throws Exception {
+        TestClient c = connect("wildcard-retainer", true);
+        subscribe(c, ExerciseTopics.RETAINED + "+", 2);
+        java.util.Map<String, Integer> got = new java.util.TreeMap<>();
+        for (int i = 0; i < 3; i++) {
+            Publish p = receive(c);
+            assertTrue(p.retain());
+            got.put(p.topic(), p.qos());
+        }
+        assertEquals(java.util.Map.of(ExerciseTopics.RETAINED + "qos0", 0, ExerciseTopics.RETAINED + "qos1", 1,
+                ExerciseTopics.RETAINED + "qos2", 2), got);
+        TestClient all = connect("catch-all", true);
+        subscribe(all, "#", 2);
+        assertEquals(java.util.List.of(), barrier(all), "'#' brings no synthetic retained message");
+    }
+
+    @Test
     void reportTopicBringsTheReport() throws Exception {
         broker.onReportRequest(() -> "report lines\n");
         TestClient c = connect("reader", true);

@@ -93,6 +93,10 @@ class LimitsTest extends BrokerTestBase {
         assertClosed(c, "PUBLISH of 1003 bytes, maximum 1000");
         TestClient ok = connect("fits", true);
         publish(ok, "t", "x".repeat(900), 1, false, 1);
+        assertTrue(logText().contains("big: PUBLISH of 1003 bytes exceeds the maximum packet size of 1000 (this broker's "
+                + "--max-packet-size); closing"), logText());
+        assertEquals(List.of(), breaches(), "a legal packet over our limit is no breach by the client");
+        assertFalse(logText().contains("breach"), logText());
     }
 
     @Test

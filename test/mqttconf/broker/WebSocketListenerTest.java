@@ -23,9 +23,16 @@ import org.junit.jupiter.api.Test;
 
 import mqttconf.client.Dialer;
 import mqttconf.client.TestClient;
+import mqttconf.codec.Decoder;
 import mqttconf.codec.Encoder;
 import mqttconf.codec.Packet.ConnAck;
 import mqttconf.codec.Packet.Connect;
+import mqttconf.codec.Packet.PingReq;
+import mqttconf.codec.Packet.PingResp;
+import mqttconf.codec.Packet.PubAck;
+import mqttconf.codec.Packet.PubRec;
+import mqttconf.codec.Packet.SubAck;
+import mqttconf.codec.Packet.Subscribe;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.spec.Coverage;
 import mqttconf.spec.Statements;
@@ -143,6 +150,40 @@ class WebSocketListenerTest {
         assertTrue(coverage.exercisedCount(Statements.get("MQTT-6.0.0-1")) >= 1);
     }
 
+    /**
+     * A client that reads one frame at a time (as Paho C does) sees each answer in its own frame, even when the
+     * packets they answer came together; a packet larger than a write piece is still one frame.
+     */
+    @Test
+    void eachPacketTheServerSendsIsOneFrame() throws Exception {
+        try (Raw r = new Raw("mqtt")) {
+            byte[] big = new byte[200_000];
+            java.util.Arrays.fill(big, (byte) 'x');
+            java.io.ByteArrayOutputStream together = new java.io.ByteArrayOutputStream();
+            for (mqttconf.codec.Packet p : List.of(Connect.of("wsframes", true, 0), Subscribe.of(1, "ws/frames", 1),
+                    Publish.of("ws/frames", "one", 1, 2), Publish.of("ws/other", "two", 2, 3), new PingReq(),
+                    new Publish("ws/frames", big, 0, false, false, 0))) {
+                together.write(Encoder.encode(p));
+            }
+            r.send(true, WebSocket.BINARY, together.toByteArray(), true);
+            // The order of a PUBLISH delivered back and the PUBACK of the PUBLISH that caused it is the broker's choice.
+            List<String> expected = List.of("CONNACK", "PINGRESP", "PUBACK", "PUBLISH", "PUBLISH", "PUBREC", "SUBACK");
+            List<String> seen = new java.util.ArrayList<>();
+            for (int i = 0; i < expected.size(); i++) {
+                Frame f = r.read();
+                assertEquals(WebSocket.BINARY, f.opcode());
+                assertTrue(f.fin(), "a whole message");
+                ByteBuffer payload = ByteBuffer.wrap(f.payload());
+                mqttconf.codec.Packet p = new Decoder().decode(payload);
+                seen.add(p.type().toString());
+                assertEquals(0, payload.remaining(), "nothing after the " + p.type() + " in its frame");
+                if (p instanceof Publish m && m.qos() == 0) assertEquals(big.length, m.payload().length);
+                if (p instanceof Publish m && m.qos() == 1) r.send(true, WebSocket.BINARY, Encoder.encode(new PubAck(m.packetId())), true);
+            }
+            assertEquals(expected, seen.stream().sorted().toList(), "one packet per frame, each answer once");
+        }
+    }
+
     @Test
     void pingIsAnsweredWithPongCarryingItsPayload() throws Exception {
         try (Raw r = new Raw("mqtt")) {
@@ -206,6 +247,39 @@ class WebSocketListenerTest {
             Publish will = watcher.await(Publish.class, T);
             assertEquals("ws/will", will == null ? null : will.topic());
         }
+    }
+
+    /** A normal close is logged as one, and after DISCONNECT it is the client closing its connection [MQTT-3.14.4-1]. */
+    @Test
+    void aWebSocketCloseIsLoggedAsSuchAndAfterDisconnectKeepsTheObligation() throws Exception {
+        broker.close();
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        broker = Broker.start(BrokerConfig.ephemeral(), List.of(new ListenerConfig(0, "127.0.0.1", true, null)),
+                BrokerLog.to(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8)), coverage);
+        try (Raw r = new Raw("mqtt")) {
+            r.send(true, WebSocket.BINARY, Encoder.encode(Connect.of("wsbye", true, 0)), true);
+            assertEquals(WebSocket.BINARY, r.read().opcode());
+            r.send(true, WebSocket.CLOSE, WebSocket.closePayload(WebSocket.CLOSE_NORMAL, ""), true);
+            assertEquals(WebSocket.CLOSE, r.read().opcode());
+            assertTrue(r.closedByServer());
+        }
+        try (Raw r = new Raw("mqtt")) {
+            r.send(true, WebSocket.BINARY, Encoder.encode(Connect.of("wsdisconnect", true, 0)), true);
+            assertEquals(WebSocket.BINARY, r.read().opcode());
+            r.send(true, WebSocket.BINARY, Encoder.encode(new mqttconf.codec.Packet.Disconnect()), true);
+            r.send(true, WebSocket.CLOSE, WebSocket.closePayload(WebSocket.CLOSE_NORMAL, ""), true);
+            assertEquals(WebSocket.CLOSE, r.read().opcode());
+        }
+        long deadline = System.nanoTime() + T.toNanos();
+        while (coverage.checkedCount(Statements.get("MQTT-3.14.4-1")) == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(1, coverage.checkedCount(Statements.get("MQTT-3.14.4-1")), "the WebSocket close after DISCONNECT");
+        assertEquals(List.of(), broker.clients().breaches());
+        while (!logged.toString(StandardCharsets.UTF_8).contains("(wsbye) ended") && System.nanoTime() < deadline) Thread.sleep(10);
+        String log = logged.toString(StandardCharsets.UTF_8);
+        // The net side names the connection by number and address, not by client id.
+        assertTrue(log.contains(": WebSocket close 1000 from the client; closing"), log);
+        assertTrue(log.contains("(wsbye) ended: closed by client as the server was closing"), log);
+        assertTrue(!log.contains("after rejection"), log);
     }
 
     @Test

@@ -17,7 +17,8 @@ import mqttconf.spec.Statements;
 class WellBehavedClientTest extends BrokerTestBase {
     @Override
     BrokerConfig config() {
-        return BrokerConfig.ephemeral().withAckTimeout(Duration.ofMillis(800)).withDisconnectGrace(Duration.ofMillis(300));
+        return BrokerConfig.ephemeral().withAckTimeout(Duration.ofMillis(800)).withDisconnectGrace(Duration.ofMillis(300))
+                .withCloseWait(Duration.ofMillis(300));
     }
 
     private TestClient resume(String clientId) throws Exception {

@@ -148,6 +148,8 @@ public final class EventLoop<C> implements Runnable, Connection.PacketSink<C>, T
             if (c.state != Connection.State.CLOSED && c.key.isValid() && write) flush(c);
         } catch (Transport.Closing e) {
             log.info("connection " + c.id + " from " + c.remote + ": " + e.getMessage() + "; closing");
+            // A WebSocket close after DISCONNECT is the client closing its connection [MQTT-3.14.4-1].
+            if (e.byPeer && c.state == Connection.State.HALF_CLOSING) handler.closedByClientAfterDisconnect(c.client);
             closeAfterOutput(c);
         } catch (IOException e) {
             close(c, "network error: " + e.getMessage());
@@ -163,7 +165,8 @@ public final class EventLoop<C> implements Runnable, Connection.PacketSink<C>, T
         if (!c.read(this)) {
             if (c.state == Connection.State.HALF_CLOSING) handler.closedByClientAfterDisconnect(c.client);
             close(c, switch (c.state) {
-                case CLOSING -> "closed by client after rejection";
+                // The server was ending it: a refused CONNECT, an exercise, or a WebSocket close from the client.
+                case CLOSING -> "closed by client as the server was closing";
                 case HALF_CLOSING -> "closed by client after DISCONNECT";
                 default -> "connection closed by client";
             });

@@ -44,9 +44,16 @@ interface Transport {
      */
     final class Closing extends IOException {
         private static final long serialVersionUID = 1L;
+        /** Whether the peer asked to close (a WebSocket close frame), not a failure at this layer. */
+        final boolean byPeer;
 
         Closing(String reason) {
+            this(reason, false);
+        }
+
+        Closing(String reason, boolean byPeer) {
             super(reason);
+            this.byPeer = byPeer;
         }
     }
 }

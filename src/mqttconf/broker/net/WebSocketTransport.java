@@ -14,10 +14,11 @@ import mqttconf.websocket.WebSocket;
  * MQTT over WebSocket (chapter 6, RFC 6455) on top of TCP or TLS. Frames are streamed, never held whole: the
  * payload of binary and continuation frames is unmasked straight into the MQTT byte stream, so packets may span
  * frames and frames may hold several packets, and the MQTT packet size limit is the only size limit on data.
+ * Output goes out one MQTT packet per frame.
  * Control frames (at most 125 bytes) and the request head ({@link WebSocketHandshake#MAX_REQUEST}) are bounded.
  */
 final class WebSocketTransport implements Transport {
-    /** Largest frame the server sends; longer output goes out in several frames. */
+    /** Largest piece of output copied into a frame at once; a frame holds one MQTT packet, whatever its size. */
     private static final int MAX_FRAME_OUT = 64 * 1024;
 
     private enum State { HANDSHAKE, OPEN, CLOSED }
@@ -27,11 +28,15 @@ final class WebSocketTransport implements Transport {
     /** Bytes from the lower transport not yet parsed (fill mode). */
     private ByteBuffer raw = ByteBuffer.allocate(WebSocketHandshake.MAX_REQUEST);
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    /** Pongs to a ping that came while a packet's frame was being sent: they follow that frame. */
+    private final ArrayDeque<ByteBuffer> pongs = new ArrayDeque<>();
     private State state = State.HANDSHAKE;
     /** Payload bytes of the current data frame not yet read. */
     private long payloadLeft;
     private final byte[] mask = new byte[4];
     private int maskIndex;
+    /** Payload bytes of the frame being sent (one MQTT packet) not yet taken from the output. */
+    private long frameLeft;
     /** A fragmented binary message is in progress: the next data frame must be a continuation. */
     private boolean inMessage;
 
@@ -150,13 +155,17 @@ final class WebSocketTransport implements Transport {
                     coverage.exercised("MQTT-6.0.0-1");
                     throw fail(WebSocket.CLOSE_UNSUPPORTED_DATA, "text frame: MQTT is sent in binary frames only [MQTT-6.0.0-1]");
                 }
-                case WebSocket.PING -> out.add(WebSocket.frame(true, WebSocket.PONG, control(length)));
+                case WebSocket.PING -> {
+                    ByteBuffer pong = WebSocket.frame(true, WebSocket.PONG, control(length));
+                    if (frameLeft > 0) pongs.add(pong);
+                    else out.add(pong);
+                }
                 case WebSocket.PONG -> control(length);
                 case WebSocket.CLOSE -> {
                     byte[] body = control(length);
                     int code = body.length >= 2 ? (body[0] & 0xFF) << 8 | body[1] & 0xFF : WebSocket.CLOSE_NORMAL;
                     closeFrame(code, "");
-                    throw new Closing("WebSocket close " + (body.length >= 2 ? code : "without code") + " from the client");
+                    throw new Closing("WebSocket close " + (body.length >= 2 ? code : "without code") + " from the client", true);
                 }
                 default -> throw fail(WebSocket.CLOSE_PROTOCOL_ERROR, WebSocket.opcodeName(opcode) + " frame");
             }
@@ -178,30 +187,67 @@ final class WebSocketTransport implements Transport {
     private void closeFrame(int code, String reason) {
         if (state != State.OPEN) return;
         state = State.CLOSED;
+        // Inside a packet's frame another frame cannot start: the connection ends without the close frame.
+        if (frameLeft > 0) return;
         out.add(WebSocket.frame(true, WebSocket.CLOSE, WebSocket.closePayload(code, reason)));
     }
 
+    /**
+     * One MQTT packet per binary frame, as mosquitto sends them. Several packets in a frame are allowed
+     * [MQTT-6.0.0-2], but a client that handles one packet per frame received (Paho C) then leaves the rest unread
+     * until more bytes arrive. A frame's header announces the whole packet; its payload is copied out in pieces of
+     * at most {@link #MAX_FRAME_OUT} bytes, so a large packet is never copied whole.
+     */
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         if (state != State.OPEN || !push()) return 0;
-        long available = 0;
-        for (ByteBuffer b : srcs) available += b.remaining();
-        int n = (int) Math.min(available, MAX_FRAME_OUT);
-        if (n == 0) return 0;
-        ByteBuffer frame = ByteBuffer.allocate(WebSocket.MAX_HEADER + n);
-        coverage.exercised("MQTT-6.0.0-1");
-        WebSocket.header(frame, true, WebSocket.BINARY, n, null);
-        int left = n;
-        for (ByteBuffer b : srcs) {
-            int k = Math.min(b.remaining(), left);
-            left -= k;
-            frame.put(frame.position(), b, b.position(), k);
-            frame.position(frame.position() + k);
-            b.position(b.position() + k);
+        long taken = 0;
+        for (int i = 0; i < srcs.length && taken < MAX_FRAME_OUT; i++) {
+            ByteBuffer b = srcs[i];
+            while (b.hasRemaining() && taken < MAX_FRAME_OUT) {
+                boolean starts = frameLeft == 0;
+                if (starts) frameLeft = packetLength(srcs, i);
+                int k = (int) Math.min(Math.min(b.remaining(), frameLeft), MAX_FRAME_OUT - taken);
+                ByteBuffer piece = ByteBuffer.allocate((starts ? WebSocket.MAX_HEADER : 0) + k);
+                if (starts) {
+                    coverage.exercised("MQTT-6.0.0-1");
+                    WebSocket.header(piece, true, WebSocket.BINARY, frameLeft, null);
+                }
+                piece.put(piece.position(), b, b.position(), k);
+                piece.position(piece.position() + k);
+                b.position(b.position() + k);
+                out.add(piece.flip());
+                frameLeft -= k;
+                taken += k;
+                if (frameLeft == 0) while (!pongs.isEmpty()) out.add(pongs.poll());
+            }
         }
-        out.add(frame.flip());
         push();
-        return n;
+        return taken;
+    }
+
+    /**
+     * The size of the MQTT packet starting at {@code srcs[from]}'s position, from its fixed header (which may
+     * span buffers); the bytes after a header cut short (never queued by the broker) count as one packet.
+     */
+    private static long packetLength(ByteBuffer[] srcs, int from) {
+        long available = 0;
+        long remaining = 0;
+        int headerBytes = 0;
+        int shift = 0;
+        boolean done = false;
+        for (int i = from; i < srcs.length; i++) {
+            ByteBuffer b = srcs[i];
+            for (int j = b.position(); j < b.limit() && !done; j++) {
+                int v = b.get(j) & 0xFF;
+                if (++headerBytes == 1) continue;
+                remaining |= (long) (v & 0x7F) << shift;
+                shift += 7;
+                done = (v & 0x80) == 0 || headerBytes == 5;
+            }
+            available += b.remaining();
+        }
+        return done ? headerBytes + remaining : available;
     }
 
     /** Writes queued frames through the lower transport; true when they are all gone. */

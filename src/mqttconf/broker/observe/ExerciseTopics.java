@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import mqttconf.codec.Packet.Publish;
+import mqttconf.codec.TopicRules;
 
 /**
  * Topics under {@value #PREFIX} make the broker drive a client through the harder paths of the protocol, so a
@@ -27,8 +28,12 @@ public final class ExerciseTopics implements BrokerEvents {
     public static final String GRANT_QOS0 = PREFIX + "grant-qos0/";
     public static final String GRANT_QOS1 = PREFIX + "grant-qos1/";
     public static final String REFUSE = PREFIX + "refuse/";
-    /** Subscribing to {@code RETAINED + "qos0"}, {@code "qos1"} or {@code "qos2"} brings a retained message at that QoS. */
+    /**
+     * Subscribing to {@code RETAINED + "qos0"}, {@code "qos1"} or {@code "qos2"} brings a retained message at that
+     * QoS, also through a filter with wildcards that starts with {@link #PREFIX} ({@code RETAINED + "+"}).
+     */
     public static final String RETAINED = PREFIX + "retained/";
+    private static final List<String> RETAINED_TOPICS = List.of(RETAINED + "qos0", RETAINED + "qos1", RETAINED + "qos2");
     /** Subscribing here brings the broker's report as one message (and writes the report files). */
     public static final String REPORT_TOPIC = "$SYS/mqttconf/report";
     /** Subscribing to this filter fails with 0x80, as in Paho's test broker. */
@@ -76,10 +81,13 @@ public final class ExerciseTopics implements BrokerEvents {
 
     @Override
     public List<Publish> subscribed(String filter, int granted) {
-        int qos = retainedQos(filter);
-        if (qos >= 0) {
-            byte[] payload = ("retained message at QoS " + qos).getBytes(StandardCharsets.UTF_8);
-            return List.of(new Publish(filter, payload, qos, true, false, 0));
+        List<String> retained = retainedTopics(filter);
+        if (!retained.isEmpty()) {
+            return retained.stream().map(topic -> {
+                int qos = retainedQos(topic);
+                byte[] payload = ("retained message at QoS " + qos).getBytes(StandardCharsets.UTF_8);
+                return new Publish(topic, payload, qos, true, false, 0);
+            }).toList();
         }
         if (filter.equals(REPORT_TOPIC)) {
             return List.of(new Publish(REPORT_TOPIC, report.get().getBytes(StandardCharsets.UTF_8), 0, false, false, 0));
@@ -97,9 +105,18 @@ public final class ExerciseTopics implements BrokerEvents {
         return under(m.topic(), INTERRUPT_QOS2);
     }
 
-    /** The QoS a synthetic retained message of {@code filter} has, or -1 if the filter is not one of them. */
-    static int retainedQos(String filter) {
-        return switch (filter) {
+    /**
+     * The synthetic retained topics {@code filter} matches. Only filters starting with {@link #PREFIX} bring them:
+     * a catch-all subscriber ({@code #}) sees none.
+     */
+    static List<String> retainedTopics(String filter) {
+        if (!filter.startsWith(PREFIX)) return List.of();
+        return RETAINED_TOPICS.stream().filter(t -> TopicRules.matches(filter, t)).toList();
+    }
+
+    /** The QoS a synthetic retained message of {@code topic} has, or -1 if the topic is not one of them. */
+    static int retainedQos(String topic) {
+        return switch (topic) {
             case RETAINED + "qos0" -> 0;
             case RETAINED + "qos1" -> 1;
             case RETAINED + "qos2" -> 2;
