@@ -6,12 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.OutputFile;
+import mqttconf.cli.StopOnSignal;
 import mqttconf.util.Reasons;
 
 /** {@code mqttconf bench HOST:PORT}: load generator measuring throughput, latency, losses and duplicates. */
@@ -39,26 +38,7 @@ public final class BenchMode implements Mode {
         BenchConfig config = BenchConfig.parse(args, out);
         if (config.json() != null) OutputFile.checkWritable(Path.of(config.json()));
         LoadRun run = new LoadRun(config);
-        CountDownLatch reported = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            run.interrupt();
-            try {
-                reported.await(STOP_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "mqttconf-bench-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return run(run, config, out, err);
-        } finally {
-            reported.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waited for the summary above
-            }
-        }
+        return StopOnSignal.run("mqttconf-bench-stop", run::interrupt, STOP_SECONDS, () -> run(run, config, out, err));
     }
 
     /** Runs and reports; {@link LoadRun#interrupt} ends it early with the same summary, marked interrupted. */

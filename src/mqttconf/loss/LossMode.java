@@ -6,14 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.OutputFile;
+import mqttconf.cli.StopOnSignal;
 import mqttconf.util.Reasons;
 import mqttconf.cli.UsageException;
 
@@ -84,26 +83,7 @@ public final class LossMode implements Mode {
         Settings s = parse(args);
         if (s.json() != null) OutputFile.checkWritable(s.json());
         LossRun run = new LossRun(s);
-        CountDownLatch reported = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            run.interrupt();
-            try {
-                reported.await(STOP_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "mqttconf-loss-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return run(run, s, out, err);
-        } finally {
-            reported.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waited for the results above
-            }
-        }
+        return StopOnSignal.run("mqttconf-loss-stop", run::interrupt, STOP_SECONDS, () -> run(run, s, out, err));
     }
 
     /** Runs and reports; {@link LossRun#interrupt} ends it early with the results so far, marked interrupted. */
