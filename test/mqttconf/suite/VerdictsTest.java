@@ -315,4 +315,54 @@ class VerdictsTest {
             assertTrue(r.observed().contains("not a packet"), r.observed());
         }
     }
+
+    /** Retained messages not sent to a matching new subscription: a FAIL under the statement that sends them. */
+    @Test
+    void retainedMessagesNotSentToANewSubscriptionAreReportedUnder331Dash6() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            List<Packet> fromServer(Packet p, Link link) {
+                return p instanceof Publish x && x.retain() ? List.of() : List.of(p);
+            }
+        }, List.of("retain.last-message-per-topic"), 1);
+        Result r = result(report, "retain.last-message-per-topic");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-3.3.1-6"), r.failedStatements(), shown(report));
+    }
+
+    /** A QoS 2 PUBLISH answered with PUBACK (with the right packet id): the wrong response of Table 3.4. */
+    @Test
+    void aQos2PublishAnsweredWithPubAckIsReportedUnder334Dash1() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) throws java.io.IOException {
+                if (!(p instanceof Publish x) || x.qos() != 2) return true;
+                link.toServer(x.withQos(1, x.packetId()));
+                return false;
+            }
+        }, List.of("malformed.publish-qos-2-gets-pubrec-pubrel-gets-pubcomp"), 1);
+        Result r = result(report, "malformed.publish-qos-2-gets-pubrec-pubrel-gets-pubcomp");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertTrue(r.observed().startsWith("40 02 00 07"), r.observed());
+        assertEquals(List.of("MQTT-3.3.4-1"), r.failedStatements(), shown(report));
+    }
+
+    /** A PINGRESP before the CONNACK: the first packet from the server was not a CONNACK. */
+    @Test
+    void aPingRespBeforeTheConnAckIsReportedUnder320Dash1() throws Exception {
+        try (TinyServer server = new TinyServer((s, n) -> {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] b = new byte[4096];
+            if (in.read(b) < 0) return;
+            out.write(new byte[] {(byte) 0xd0, 0x00, 0x20, 0x02, 0x00, 0x00});
+            while (in.read(b) >= 0) out.write(new byte[] {(byte) 0xd0, 0x00});
+        })) {
+            String test = "malformed.connect-with-data-after-it-in-the-same-segment-is-processed-in-order";
+            Report report = run(server.port(), List.of(test), 1);
+            Result r = result(report, test);
+            assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+            assertEquals(List.of("MQTT-3.2.0-1"), r.failedStatements(), shown(report));
+        }
+    }
 }
