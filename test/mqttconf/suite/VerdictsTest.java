@@ -365,4 +365,58 @@ class VerdictsTest {
             assertEquals(List.of("MQTT-3.2.0-1"), r.failedStatements(), shown(report));
         }
     }
+
+    /**
+     * After a QoS 1 PUBLISH with DUP 1, new connections of some client ids (the tests', and half of the watchdog's)
+     * get no CONNACK, though a PINGREQ on them is still answered; connections made before go on working. So
+     * behaves a real server that lost one of its per-client-id workers.
+     */
+    static final class LosesSomeClientIds extends Fault {
+        static final AtomicBoolean DEAD = new AtomicBoolean();
+        static final AtomicBoolean PROBED = new AtomicBoolean();
+        private boolean probe;
+        private boolean lost;
+
+        @Override
+        boolean fromClient(Packet p, Link link) throws java.io.IOException {
+            if (p instanceof Connect c) {
+                probe = c.clientId().contains("wd");
+                lost = DEAD.get() && (!probe || c.clientId().charAt(c.clientId().length() - 1) % 2 == 1);
+            }
+            if (lost) {
+                if (p instanceof Packet.PingReq) link.toClient(new Packet.PingResp());
+                return false;
+            }
+            if (p instanceof Publish x && x.dup() && x.qos() == 1) {
+                for (int i = 0; i < 500 && !PROBED.get(); i++) DiesOnDup.pause();
+                DEAD.set(true);
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        List<Packet> fromServer(Packet p, Link link) {
+            if (probe && p instanceof ConnAck) PROBED.set(true);
+            return List.of(p);
+        }
+    }
+
+    /** A row whose own valid CONNECT gets no CONNACK while the server is partly serving: not the row's doing. */
+    @Test
+    void aConnectRowUnansweredWhileTheServerIsPartlyServingIsNotServing() throws Exception {
+        List<String> rows = List.of("malformed.connect-with-keep-alive-0-is-accepted",
+                "malformed.connect-23-character-client-identifier-is-accepted");
+        List<String> only = new ArrayList<>(List.of("qos.dup-not-propagated", "publish.qos0-round-trip"));
+        only.addAll(rows);
+        Report report = throughProxy(LosesSomeClientIds::new, only, 1);
+        String all = shown(report) + "\n" + report.events();
+        assertEquals(1, report.events().size(), all);
+        assertTrue(report.events().get(0).toString().contains("some client ids"), all);
+        for (String t : rows) {
+            Result r = result(report, t);
+            assertEquals(Verdict.NOT_SERVING, r.verdict(), all);
+            assertEquals(List.of(), r.failedStatements(), all);
+        }
+    }
 }
