@@ -419,4 +419,18 @@ class VerdictsTest {
             assertEquals(List.of(), r.failedStatements(), all);
         }
     }
+
+    /** A message never delivered to its subscriber: a FAIL under the statement that delivers it. */
+    @Test
+    void aMessageNotDeliveredToItsSubscriberIsReportedUnder450Dash1() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            List<Packet> fromServer(Packet p, Link link) {
+                return p instanceof Publish ? List.of() : List.of(p);
+            }
+        }, List.of("publish.qos0-round-trip"), 1);
+        Result r = result(report, "publish.qos0-round-trip");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-4.5.0-1"), r.failedStatements(), shown(report));
+    }
 }
