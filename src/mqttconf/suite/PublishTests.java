@@ -65,7 +65,8 @@ final class PublishTests {
         Peer pub = ctx.connect("pub");
         String payload = "qos " + qos;
         pub.publish(topic, payload, qos);
-        Publish got = sub.expectPublish(topic);
+        Publish got = sub.expectPublish(p -> p.topic().equals(topic), "PUBLISH on " + topic + " to its subscriber "
+                + "[MQTT-4.5.0-1]");
         int want = Math.min(qos, granted);
         ctx.require(got.qos() == want, "delivery at QoS " + want + " = min(published " + qos + ", granted "
                 + granted + ") [MQTT-3.8.4-6]", got);

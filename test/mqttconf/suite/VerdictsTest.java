@@ -315,4 +315,122 @@ class VerdictsTest {
             assertTrue(r.observed().contains("not a packet"), r.observed());
         }
     }
+
+    /** Retained messages not sent to a matching new subscription: a FAIL under the statement that sends them. */
+    @Test
+    void retainedMessagesNotSentToANewSubscriptionAreReportedUnder331Dash6() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            List<Packet> fromServer(Packet p, Link link) {
+                return p instanceof Publish x && x.retain() ? List.of() : List.of(p);
+            }
+        }, List.of("retain.last-message-per-topic"), 1);
+        Result r = result(report, "retain.last-message-per-topic");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-3.3.1-6"), r.failedStatements(), shown(report));
+    }
+
+    /** A QoS 2 PUBLISH answered with PUBACK (with the right packet id): the wrong response of Table 3.4. */
+    @Test
+    void aQos2PublishAnsweredWithPubAckIsReportedUnder334Dash1() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) throws java.io.IOException {
+                if (!(p instanceof Publish x) || x.qos() != 2) return true;
+                link.toServer(x.withQos(1, x.packetId()));
+                return false;
+            }
+        }, List.of("malformed.publish-qos-2-gets-pubrec-pubrel-gets-pubcomp"), 1);
+        Result r = result(report, "malformed.publish-qos-2-gets-pubrec-pubrel-gets-pubcomp");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertTrue(r.observed().startsWith("40 02 00 07"), r.observed());
+        assertEquals(List.of("MQTT-3.3.4-1"), r.failedStatements(), shown(report));
+    }
+
+    /** A PINGRESP before the CONNACK: the first packet from the server was not a CONNACK. */
+    @Test
+    void aPingRespBeforeTheConnAckIsReportedUnder320Dash1() throws Exception {
+        try (TinyServer server = new TinyServer((s, n) -> {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] b = new byte[4096];
+            if (in.read(b) < 0) return;
+            out.write(new byte[] {(byte) 0xd0, 0x00, 0x20, 0x02, 0x00, 0x00});
+            while (in.read(b) >= 0) out.write(new byte[] {(byte) 0xd0, 0x00});
+        })) {
+            String test = "malformed.connect-with-data-after-it-in-the-same-segment-is-processed-in-order";
+            Report report = run(server.port(), List.of(test), 1);
+            Result r = result(report, test);
+            assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+            assertEquals(List.of("MQTT-3.2.0-1"), r.failedStatements(), shown(report));
+        }
+    }
+
+    /**
+     * After a QoS 1 PUBLISH with DUP 1, new connections of some client ids (the tests', and half of the watchdog's)
+     * get no CONNACK, though a PINGREQ on them is still answered; connections made before go on working. So
+     * behaves a real server that lost one of its per-client-id workers.
+     */
+    static final class LosesSomeClientIds extends Fault {
+        static final AtomicBoolean DEAD = new AtomicBoolean();
+        static final AtomicBoolean PROBED = new AtomicBoolean();
+        private boolean probe;
+        private boolean lost;
+
+        @Override
+        boolean fromClient(Packet p, Link link) throws java.io.IOException {
+            if (p instanceof Connect c) {
+                probe = c.clientId().contains("wd");
+                lost = DEAD.get() && (!probe || c.clientId().charAt(c.clientId().length() - 1) % 2 == 1);
+            }
+            if (lost) {
+                if (p instanceof Packet.PingReq) link.toClient(new Packet.PingResp());
+                return false;
+            }
+            if (p instanceof Publish x && x.dup() && x.qos() == 1) {
+                for (int i = 0; i < 500 && !PROBED.get(); i++) DiesOnDup.pause();
+                DEAD.set(true);
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        List<Packet> fromServer(Packet p, Link link) {
+            if (probe && p instanceof ConnAck) PROBED.set(true);
+            return List.of(p);
+        }
+    }
+
+    /** A row whose own valid CONNECT gets no CONNACK while the server is partly serving: not the row's doing. */
+    @Test
+    void aConnectRowUnansweredWhileTheServerIsPartlyServingIsNotServing() throws Exception {
+        List<String> rows = List.of("malformed.connect-with-keep-alive-0-is-accepted",
+                "malformed.connect-23-character-client-identifier-is-accepted");
+        List<String> only = new ArrayList<>(List.of("qos.dup-not-propagated", "publish.qos0-round-trip"));
+        only.addAll(rows);
+        Report report = throughProxy(LosesSomeClientIds::new, only, 1);
+        String all = shown(report) + "\n" + report.events();
+        assertEquals(1, report.events().size(), all);
+        assertTrue(report.events().get(0).toString().contains("some client ids"), all);
+        for (String t : rows) {
+            Result r = result(report, t);
+            assertEquals(Verdict.NOT_SERVING, r.verdict(), all);
+            assertEquals(List.of(), r.failedStatements(), all);
+        }
+    }
+
+    /** A message never delivered to its subscriber: a FAIL under the statement that delivers it. */
+    @Test
+    void aMessageNotDeliveredToItsSubscriberIsReportedUnder450Dash1() throws Exception {
+        Report report = throughProxy(() -> new Fault() {
+            @Override
+            List<Packet> fromServer(Packet p, Link link) {
+                return p instanceof Publish ? List.of() : List.of(p);
+            }
+        }, List.of("publish.qos0-round-trip"), 1);
+        Result r = result(report, "publish.qos0-round-trip");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-4.5.0-1"), r.failedStatements(), shown(report));
+    }
 }
