@@ -57,9 +57,12 @@ class ReplayTest {
         Run found = main("explore", at(retainSet.port()), "--seed", "1", "--runs", "40", "--timeout", "1", "--save", dir.toString(), "-q");
         assertEquals(1, found.code(), found.out() + found.err());
         assertTrue(found.out().contains("[MQTT-3.3.1-9]"), found.out());
+        // One file per distinct divergence. A RETAIN flag on live messages can also be judged as a retained copy at
+        // the wrong QoS [MQTT-3.8.4-6] in some runs (the traces run in parallel, so which ones come up varies):
+        // the file of the RETAIN divergence itself is the one replayed.
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.toList();
+            files = s.filter(f -> f.getFileName().toString().contains("MQTT-3.3.1-9")).toList();
         }
         assertEquals(1, files.size(), files.toString());
         String text = Files.readString(files.get(0));
