@@ -55,7 +55,7 @@ install_server() {
             command -v mvn >/dev/null 2>&1 || apt_install mvn maven
             mkdir -p "$CACHE/moquette"
             cat > "$CACHE/moquette/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
+<project>
   <modelVersion>4.0.0</modelVersion>
   <groupId>mqttconf.peers</groupId><artifactId>moquette-run</artifactId><version>1</version>
   <dependencies>
