@@ -9,8 +9,9 @@ import java.util.List;
 
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
-import mqttconf.cli.OutputFile;
 import mqttconf.cli.StopOnSignal;
+import mqttconf.cli.UsageException;
+import mqttconf.report.OutputPaths;
 import mqttconf.util.Reasons;
 
 /** {@code mqttconf bench HOST:PORT}: load generator measuring throughput, latency, losses and duplicates. */
@@ -36,7 +37,9 @@ public final class BenchMode implements Mode {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
         BenchConfig config = BenchConfig.parse(args, out);
-        if (config.json() != null) OutputFile.checkWritable(Path.of(config.json()));
+        String unwritable = config.json() == null ? null
+                : OutputPaths.problem(List.of(new OutputPaths.Output("--json", config.json().toString())));
+        if (unwritable != null) throw new UsageException(unwritable);
         LoadRun run = new LoadRun(config);
         return StopOnSignal.run("mqttconf-bench-stop", run::interrupt, STOP_SECONDS, () -> run(run, config, out, err));
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import mqttconf.cli.Args;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
-import mqttconf.cli.OutputFile;
 import mqttconf.cli.StopOnSignal;
+import mqttconf.report.OutputPaths;
 import mqttconf.util.Reasons;
 import mqttconf.cli.UsageException;
 
@@ -81,7 +81,9 @@ public final class LossMode implements Mode {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
         Settings s = parse(args);
-        if (s.json() != null) OutputFile.checkWritable(s.json());
+        String unwritable = s.json() == null ? null
+                : OutputPaths.problem(List.of(new OutputPaths.Output("--json", s.json().toString())));
+        if (unwritable != null) throw new UsageException(unwritable);
         LossRun run = new LossRun(s);
         return StopOnSignal.run("mqttconf-loss-stop", run::interrupt, STOP_SECONDS, () -> run(run, s, out, err));
     }
