@@ -140,7 +140,14 @@ public final class MalformedCaseRunner {
         } catch (IOException e) {
             return c.awaitClosed(timeout) ? Terminal.CLOSE : null;
         }
-        long deadline = start + closeWait().toNanos();
+        return untilPingResp(c, row, start + closeWait().toNanos(), replies);
+    }
+
+    /**
+     * After our PINGREQ: OPEN at its PINGRESP, MALFORMED or CLOSE as they come, collecting other replies on the way;
+     * null when {@code deadline} (System.nanoTime) passes first.
+     */
+    private Terminal untilPingResp(TestClient c, Row row, long deadline, List<byte[]> replies) throws InterruptedException {
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return null;
@@ -179,28 +186,9 @@ public final class MalformedCaseRunner {
             // The reader closes the socket when the server has closed its side: that is the outcome.
             return c.awaitClosed(timeout) ? Terminal.CLOSE : null;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return row.allows(Terminal.CLOSE) ? lateClose(c) : null;
-            TestClient.Event e = c.next(Duration.ofNanos(left));
-            switch (e) {
-                case null -> {
-                    return row.allows(Terminal.CLOSE) ? lateClose(c) : null;
-                }
-                case TestClient.Event.Received r -> {
-                    if (r.packet() instanceof Packet.PingResp) return Terminal.OPEN;
-                    if (!(r.packet() instanceof Packet.Publish) || row.expectsPublish()) replies.add(Encoder.encode(r.packet()));
-                }
-                case TestClient.Event.Malformed m -> {
-                    replies.add(m.bytes());
-                    return Terminal.MALFORMED;
-                }
-                case TestClient.Event.Closed closed -> {
-                    return Terminal.CLOSE;
-                }
-            }
-        }
+        end = untilPingResp(c, row, System.nanoTime() + timeout.toNanos(), replies);
+        if (end != null) return end;
+        return row.allows(Terminal.CLOSE) ? lateClose(c) : null;
     }
 
     /**
