@@ -11,9 +11,13 @@ def load(path):
     try:
         with open(path, encoding="utf-8") as f:
             return {t["name"]: t["verdict"] for t in json.load(f)["tests"]}
-    except (OSError, ValueError, KeyError) as e:
-        print(f"  {os.path.basename(path)}: unreadable ({e.__class__.__name__})")
-        return None
+    except FileNotFoundError:
+        print(f"  {os.path.basename(path)}: missing (the run did not finish; see peers.sh's output)")
+    except OSError as e:
+        print(f"  {os.path.basename(path)}: cannot be read ({e.strerror})")
+    except (ValueError, KeyError):
+        print(f"  {os.path.basename(path)}: not a test --json report")
+    return None
 
 
 def counts(verdicts):

@@ -18,7 +18,7 @@
 #
 # Environment: PAHO_TESTING, PEERS_RUNS, PEERS_CACHE, PEERS_OUT (default build/peers), PEERS_STATE (where
 # `start` keeps pids and logs, default /tmp/mqttconf-peers), PEERS_PORTS (LOW-HIGH range for free ports;
-# default: any free port the kernel hands out), PEERS_START_SECONDS (bounded wait to listen, default 90).
+# default: a free range below the kernel's ephemeral ports), PEERS_START_SECONDS (bounded wait to listen, default 90).
 # Exit: 0 every run completed, 1 a server could not be started or a run did not finish, 2 usage.
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -96,9 +96,10 @@ if span:
     low, high = map(int, span.split("-"))
     starts = list(range(low, high - count + 2)); random.shuffle(starts)
 else:
-    starts = []
-    for _ in range(50):
-        s = socket.socket(); s.bind(("127.0.0.1", 0)); starts.append(s.getsockname()[1]); s.close()
+    # Below the kernel's ephemeral range: after a suite run its thousands of client ports sit in TIME_WAIT
+    # there, and four free in a row are rare.
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    starts = random.sample(range(10000, low - count), 200)
 for p in starts:
     if p + count <= 65536 and all(free(p + i) for i in range(count)):
         print(p); sys.exit(0)
