@@ -15,6 +15,7 @@ import mqttconf.broker.net.Link;
 import mqttconf.broker.net.Timers;
 import mqttconf.broker.observe.Breach;
 import mqttconf.broker.observe.BrokerEvents;
+import mqttconf.broker.observe.ClientObligations;
 import mqttconf.broker.observe.ClientRecords;
 import mqttconf.broker.observe.ExerciseTopics;
 import mqttconf.codec.Packet.*;
@@ -148,7 +149,8 @@ class CoreTest {
     final Coverage coverage = new Coverage();
     final ClientRecords records = new ClientRecords();
     final ManualTimers timers = new ManualTimers();
-    ProtocolHandler core = core(new ExerciseTopics(() -> "report"));
+    ProtocolHandler core = core(new ExerciseTopics(() -> "report",
+            new ClientObligations(false, coverage, BrokerLog.silent(), records)));
     private long nextId = 1;
 
     private ProtocolHandler core(BrokerEvents events) {
@@ -157,8 +159,7 @@ class CoreTest {
         RetainedStore retained = new RetainedStore(coverage);
         SessionStore sessions = new SessionStore(topics, retained, coverage);
         Delivery delivery = new Delivery(config, coverage, topics, retained, timers, events, BrokerLog.silent());
-        return new ProtocolHandler(config, coverage, BrokerLog.silent(), timers, sessions, topics, delivery, records,
-                events);
+        return new ProtocolHandler(config, coverage, BrokerLog.silent(), timers, sessions, topics, delivery, events);
     }
 
     FakeLink accept() {
