@@ -95,12 +95,18 @@ class CoreObligationsTest extends CoreTestBase {
         assertEquals(new SubAck(1, List.of(0)), sub.sent.get(sub.sent.size() - 1), "nothing delivered");
     }
 
-    @Test
-    void anAnswerOverdueByTheAckTimeoutIsRecordedOnceBySweeps() {
-        core = core(BrokerConfig.ephemeral().withAckTimeout(Duration.ofNanos(1)));
+    /** A subscriber on a core configured by {@code config}, sent one QoS 1 PUBLISH it has not answered. */
+    private FakeLink owingAPubAck(BrokerConfig config) {
+        core = core(config);
         FakeLink sub = connected("sub", true);
         sub.receive(Subscribe.of(1, "t", 1));
         connected("pub", true).receive(Publish.of("t", "m", 1, 1));
+        return sub;
+    }
+
+    @Test
+    void anAnswerOverdueByTheAckTimeoutIsRecordedOnceBySweeps() {
+        FakeLink sub = owingAPubAck(BrokerConfig.ephemeral().withAckTimeout(Duration.ofNanos(1)));
         timers.advance(SWEEP);
         timers.advance(SWEEP);
         assertEquals(List.of("MQTT-4.5.0-2"), breached());
@@ -110,10 +116,7 @@ class CoreObligationsTest extends CoreTestBase {
 
     @Test
     void anAnswerOwedAtDisconnectIsRecordedAndTheClientStillLeaves() {
-        core = core(BrokerConfig.ephemeral().withDisconnectGrace(Duration.ofNanos(1)));
-        FakeLink sub = connected("sub", true);
-        sub.receive(Subscribe.of(1, "t", 1));
-        connected("pub", true).receive(Publish.of("t", "m", 1, 1));
+        FakeLink sub = owingAPubAck(BrokerConfig.ephemeral().withDisconnectGrace(Duration.ofNanos(1)));
         sub.receive(new Disconnect());
         assertEquals(List.of("MQTT-4.5.0-2"), breached());
         assertTrue(records.breaches().get(0).reason().contains("before DISCONNECT"), records.breaches().get(0).reason());
