@@ -6,9 +6,10 @@ import mqttconf.spec.Statement;
 
 /**
  * The points where the protocol core tells an observer what happens on one connection ({@link
- * BrokerEvents#accepted}). Called before the core acts, so the observer sees the state the packet met. The methods
- * returning a String return why the core must close the connection (a breach under --strict), or null to go on;
- * {@link #NONE} notes nothing and never closes.
+ * BrokerEvents#accepted}). A packet is told before the core acts on it, so the observer sees the state the packet
+ * met; the observer reads that state through its {@link ClientView} and changes nothing. The methods returning a
+ * String return why the core must close the connection (a breach under --strict), or null to go on; {@link #NONE}
+ * notes nothing and never closes.
  */
 public interface ClientEvents {
     /** No observer. */
