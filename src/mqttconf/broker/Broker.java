@@ -16,6 +16,7 @@ import mqttconf.broker.net.EventLoop;
 import mqttconf.broker.net.Listener;
 import mqttconf.broker.net.NetLimits;
 import mqttconf.broker.observe.BrokerEvents;
+import mqttconf.broker.observe.ClientObligations;
 import mqttconf.broker.observe.ClientRecord;
 import mqttconf.broker.observe.ClientRecords;
 import mqttconf.broker.observe.ExerciseTopics;
@@ -106,11 +107,12 @@ public final class Broker implements AutoCloseable {
         Listener plain = listeners.stream().filter(l -> l.scheme().equals("tcp")).findFirst().orElse(null);
         Broker b = new Broker(config, coverage, clients, loop, plain == null ? NO_PORT : plain.port(),
                 listeners.get(0).port());
-        BrokerEvents events = new ExerciseTopics(() -> b.reportHook.get());
+        BrokerEvents events = new ExerciseTopics(() -> b.reportHook.get(),
+                new ClientObligations(config.strict(), coverage, log, clients));
         Delivery delivery = new Delivery(config, coverage, topics, retained, loop, events, log);
         b.stats = () -> new BrokerStats(loop.openConnections(), sessions.size(), sessions.queuedMessages(),
                 loop.refused(), delivery.queueLimit.dropped());
-        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, clients, events));
+        loop.handler(new ProtocolHandler(config, coverage, log, loop, sessions, topics, delivery, events));
         log.info("MQTT 3.1.1 mqttconf Test Broker");
         log.info("Optional behaviour, publish on pubrel: " + word(config.publishOnPubrel()));
         log.info("Optional behaviour, single publish on overlapping topics: " + word(config.overlappingSingle()));

@@ -1,22 +1,23 @@
 package mqttconf.broker;
 
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 import mqttconf.broker.net.Link;
-import mqttconf.broker.observe.ClientRecord;
+import mqttconf.broker.observe.BrokerEvents;
+import mqttconf.broker.observe.ClientEvents;
+import mqttconf.broker.observe.ClientView;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.Will;
 import mqttconf.codec.Packet;
 
 /**
  * The protocol state of one network connection: where it is in its life, the client id and session, the will,
- * keep alive, and what the observers note about it. The connection itself is reached only through its
- * {@link Link}. Used only by the event loop thread.
+ * keep alive, and the observer told what happens on it. The connection itself is reached only through its
+ * {@link Link}; observers read this state only as a {@link ClientView}. Used only by the event loop thread.
  */
-final class Client {
+final class Client implements ClientView {
     enum State {
         /** Accepted; the first packet must be CONNECT. */
         AWAITING_CONNECT,
@@ -45,26 +46,21 @@ final class Client {
     /** Whether the accepted CONNECT had the will flag set. */
     boolean willFlag;
     int keepAliveSeconds;
-    /** When CONNECT was accepted (System.nanoTime). */
-    long connectedAt;
-    /** The {@link Link#lastReceived} the current silence was recorded as a keep alive breach at; -1 for none. */
-    private long silenceRecordedAt = -1;
-    /** Where breaches of this connection's client are recorded; set at CONNECT. */
-    ClientRecord record;
-    /** Obligations already found overdue on this connection (see {@link ClientObligations}), so each counts once. */
-    final Set<Long> overdueRecorded = new HashSet<>();
     /**
      * Client packet ids whose last answer (PUBACK or PUBCOMP) the broker holds back (exercise topic): still in use
      * by the client. The value is the PUBLISH for a held PUBACK, null for a held PUBCOMP.
      */
     final Map<Integer, Publish> idsHeld = new HashMap<>();
+    /** What the observers note about this connection; told at the core's named points. */
+    final ClientEvents events;
 
     /** {@code verboseLog} logs every packet sent; null for none. */
-    Client(Link link, BrokerLog verboseLog) {
+    Client(Link link, BrokerLog verboseLog, BrokerEvents observers) {
         this.link = link;
         this.id = link.id();
         this.remote = link.remote();
         this.verboseLog = verboseLog;
+        this.events = observers.accepted(this);
     }
 
     /** Queues {@code p} for sending; the loop writes it at the end of this turn. */
@@ -81,22 +77,59 @@ final class Client {
         link.closeAfterOutput();
     }
 
-    long pendingOutput() {
+    @Override
+    public long pendingOutput() {
         return link.pendingOutput();
     }
 
-    /** Whether the current silence was already recorded as a keep alive breach. */
-    boolean silenceRecorded() {
-        return silenceRecordedAt == link.lastReceived();
-    }
-
-    void recordSilence() {
-        silenceRecordedAt = link.lastReceived();
-    }
-
-    /** The client id if known, else the remote address: how logs name this connection. */
-    String name() {
+    @Override
+    public String name() {
         return clientId != null ? clientId : remote;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String remote() {
+        return remote;
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public boolean connected() {
+        return state == State.CONNECTED;
+    }
+
+    @Override
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
+    }
+
+    @Override
+    public long lastReceived() {
+        return link.lastReceived();
+    }
+
+    @Override
+    public String packetHex() {
+        return link.packetHex();
+    }
+
+    @Override
+    public Session session() {
+        return session;
+    }
+
+    @Override
+    public Map<Integer, Publish> idsHeld() {
+        return Collections.unmodifiableMap(idsHeld);
     }
 
     @Override

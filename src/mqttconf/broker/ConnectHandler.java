@@ -17,11 +17,8 @@ final class ConnectHandler {
     private final BrokerLog log;
     private final SessionStore sessions;
     private final Delivery delivery;
-    private final ClientObligations obligations;
 
-    ConnectHandler(BrokerConfig config, Coverage coverage, BrokerLog log, SessionStore sessions,
-                   Delivery delivery, ClientObligations obligations) {
-        this.obligations = obligations;
+    ConnectHandler(BrokerConfig config, Coverage coverage, BrokerLog log, SessionStore sessions, Delivery delivery) {
         this.config = config;
         this.coverage = coverage;
         this.log = log;
@@ -54,7 +51,7 @@ final class ConnectHandler {
         if (clientId.isEmpty()) {
             if (!p.cleanSession()) {
                 coverage.exercised("MQTT-3.1.3-8");
-                obligations.emptyClientIdWithoutCleanSession(c, p);
+                c.events.breach(Statements.get("MQTT-3.1.3-7"), p, null, "zero-length client id with clean session 0");
                 refuse(c, ConnAck.IDENTIFIER_REJECTED, "zero-length client id with clean session 0");
                 return;
             }
@@ -104,11 +101,9 @@ final class ConnectHandler {
             }
         }
         c.clientId = clientId;
-        obligations.connected(c, p);
         c.willFlag = p.will() != null;
         c.will = p.will();
         c.keepAliveSeconds = p.keepAlive();
-        c.connectedAt = System.nanoTime();
         // Closed after 1.5 x keep alive without a packet [MQTT-3.1.2-24].
         if (p.keepAlive() > 0) c.link.deadline(System.nanoTime() + p.keepAlive() * 1_500_000_000L);
         else c.link.deadline(0);
@@ -119,6 +114,7 @@ final class ConnectHandler {
         c.session = session;
         session.connection = c;
         boolean resumed = session == existing;
+        c.events.connected(p, resumed);
         log.info(clientId + " connected from " + c.remote + (v31 ? " with MQTT 3.1" : "")
                 + (p.cleanSession() ? ", clean session" : ", persistent session") + (resumed ? " (resumed)" : ""));
         if (resumed) {
@@ -134,8 +130,6 @@ final class ConnectHandler {
      */
     private static void owePubrel(Session s, Client c) {
         long now = System.nanoTime();
-        s.pubrelExpected.clear();
-        s.pubrelExpected.addAll(s.awaitingPubrel.keySet());
         s.awaitingPubrel.replaceAll((id, in) -> new Session.Incoming(in.publish(), in.held(), now, in.pubrecSeq(), c.id));
     }
 

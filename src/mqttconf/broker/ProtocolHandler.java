@@ -9,7 +9,6 @@ import mqttconf.broker.net.LinkHandler;
 import mqttconf.broker.net.Timers;
 import mqttconf.broker.observe.BrokerEvents;
 import mqttconf.broker.observe.BrokerEvents.Answer;
-import mqttconf.broker.observe.ClientRecords;
 import mqttconf.codec.MalformedPacketException;
 import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.*;
@@ -20,7 +19,9 @@ import mqttconf.spec.Statements;
 
 /**
  * What the server does with each packet a client sends, and when a connection ends or expires. Runs on the
- * event loop thread; every rule it acts on is counted with its statement at the line that does the work.
+ * event loop thread; every rule it acts on is counted with its statement at the line that does the work. What the
+ * client owes is the observers' business: each connection's {@link mqttconf.broker.observe.ClientEvents} hears of
+ * a packet before the core acts on it and may ask for the connection to be closed.
  */
 final class ProtocolHandler implements LinkHandler<Client> {
 
@@ -37,11 +38,9 @@ final class ProtocolHandler implements LinkHandler<Client> {
     private final Delivery delivery;
     private final ConnectHandler connects;
     private final SubscribeHandler subscribes;
-    private final ClientObligations obligations;
-    private final FlowObligations flows;
 
     ProtocolHandler(BrokerConfig config, Coverage coverage, BrokerLog log, Timers timers, SessionStore sessions,
-                    TopicTree topics, Delivery delivery, ClientRecords records, BrokerEvents events) {
+                    TopicTree topics, Delivery delivery, BrokerEvents events) {
         this.events = events;
         this.config = config;
         this.coverage = coverage;
@@ -49,16 +48,14 @@ final class ProtocolHandler implements LinkHandler<Client> {
         this.timers = timers;
         this.sessions = sessions;
         this.delivery = delivery;
-        this.obligations = new ClientObligations(config, coverage, log, records);
-        this.flows = new FlowObligations(obligations);
-        this.connects = new ConnectHandler(config, coverage, log, sessions, delivery, obligations);
+        this.connects = new ConnectHandler(config, coverage, log, sessions, delivery);
         this.subscribes = new SubscribeHandler(coverage, topics, delivery, events);
         timers.schedule(SWEEP_NANOS, this::sweep);
     }
 
     @Override
     public Client accepted(Link link) {
-        Client c = new Client(link, config.verbose() ? log : null);
+        Client c = new Client(link, config.verbose() ? log : null, events);
         open.add(c);
         coverage.exercised("MQTT-7.1.1-1");
         if (config.verbose()) log.info("connection " + c.id + " from " + c.remote);
@@ -73,7 +70,8 @@ final class ProtocolHandler implements LinkHandler<Client> {
             c.link.deadline(System.nanoTime() + c.keepAliveSeconds * 1_500_000_000L);
         }
         if (c.state == Client.State.AFTER_DISCONNECT) {
-            obligations.afterDisconnect(c, p);
+            c.events.breach(Statements.get("MQTT-3.14.4-2"), p, null,
+                    p.type() + " sent after DISCONNECT on the same connection");
             c.link.close("packet after DISCONNECT");
             return;
         }
@@ -82,34 +80,27 @@ final class ProtocolHandler implements LinkHandler<Client> {
             else violation(c, "MQTT-3.1.0-1", p, "first packet is " + p.type() + ", not CONNECT");
             return;
         }
-        if (!obligations.decoded(c, p)) return;
         Session s = c.session;
+        String close = c.events.received(p);
+        // The resend of a PUBLISH dropped unanswered (exercise topic): the next one may be dropped again.
+        if (p instanceof Publish m && !s.resendExpected.isEmpty()) s.resendExpected.values().removeIf(m::sameMessage);
+        if (closeIfAsked(c, close)) return;
         switch (p) {
             case Connect x -> {
                 coverage.exercised("MQTT-3.1.0-2");
                 violation(c, "MQTT-3.1.0-2", p, "second CONNECT on one connection");
             }
-            case Publish m -> {
-                if (m.qos() == 0 || flows.publish(c, s, m)) publish(c, s, m);
-            }
+            case Publish m -> publish(c, s, m);
             case PubAck a -> {
-                if (flows.publishAck(c, s, a, a.packetId(), 1) && !delivery.pubAck(s, a.packetId())) unexpected(c, p);
+                if (!delivery.pubAck(s, a.packetId())) unexpected(c, p);
             }
-            case PubRec r -> {
-                if (flows.publishAck(c, s, r, r.packetId(), 2)) pubRec(c, s, r);
-            }
-            case PubRel r -> {
-                if (flows.pubRel(c, s, r, r.packetId())) pubRel(c, s, r);
-            }
+            case PubRec r -> pubRec(c, s, r);
+            case PubRel r -> pubRel(c, s, r);
             case PubComp x -> {
-                if (flows.pubComp(c, s, x, x.packetId()) && !delivery.pubComp(s, x.packetId())) unexpected(c, p);
+                if (!delivery.pubComp(s, x.packetId())) unexpected(c, p);
             }
-            case Subscribe x -> {
-                if (flows.newPacketId(c, s, x, x.packetId())) subscribes.subscribe(c, s, x);
-            }
-            case Unsubscribe x -> {
-                if (flows.newPacketId(c, s, x, x.packetId())) subscribes.unsubscribe(c, s, x);
-            }
+            case Subscribe x -> subscribes.subscribe(c, s, x);
+            case Unsubscribe x -> subscribes.unsubscribe(c, s, x);
             case PingReq x -> {
                 coverage.exercised("MQTT-3.12.4-1");
                 c.send(new PingResp());
@@ -126,7 +117,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
         Answer answer = m.qos() == 0 ? Answer.NOW : events.publishArrived(m, !s.cleanSession);
         // Dropped once per message: never a resend, a repeat of the last one dropped, or an id awaiting PUBREL.
         if (answer == Answer.DROP_CONNECTION && !s.cleanSession && s.resendExpected.isEmpty() && !m.dup()
-                && !s.awaitingPubrel.containsKey(m.packetId()) && !FlowObligations.sameMessage(m, s.lastDropped)) {
+                && !s.awaitingPubrel.containsKey(m.packetId()) && !m.sameMessage(s.lastDropped)) {
             s.resendExpected.put(m.packetId(), m);
             s.lastDropped = m;
             c.link.close("exercise: PUBLISH to " + m.topic() + " dropped unacknowledged");
@@ -230,9 +221,12 @@ final class ProtocolHandler implements LinkHandler<Client> {
             c.will = null;
         }
         long now = System.nanoTime();
-        if (!flows.notResent(c, s)) return;
-        if (!flows.overdue(c, s, now - config.disconnectGrace().toNanos(), now, "before DISCONNECT")) return;
-        obligations.keepAliveKept(c);
+        if (closeIfAsked(c, c.events.resendsOwed())) return;
+        // Owed or not, the client had its chance to resend what was dropped.
+        s.resendExpected.clear();
+        long sentBefore = now - config.disconnectGrace().toNanos();
+        if (closeIfAsked(c, c.events.answersOwed(sentBefore, now, "before DISCONNECT"))) return;
+        c.events.keepAliveKept();
         detach(c, "DISCONNECT");
         c.state = Client.State.AFTER_DISCONNECT;
         c.link.halfCloseAfterOutput();
@@ -245,9 +239,17 @@ final class ProtocolHandler implements LinkHandler<Client> {
         long sentBefore = now - config.ackTimeout().toNanos();
         for (Client c : List.copyOf(open)) {
             if (c.state != Client.State.CONNECTED || c.session == null) continue;
-            if (obligations.checkSilence(c, now)) flows.overdue(c, c.session, sentBefore, now, "ago");
+            String close = c.events.keepAlive(now);
+            closeIfAsked(c, close != null ? close : c.events.answersOwed(sentBefore, now, "ago"));
         }
         timers.schedule(SWEEP_NANOS, this::sweep);
+    }
+
+    /** Closes the connection if an observer asked to ({@code reason} not null), and says whether it did. */
+    private static boolean closeIfAsked(Client c, String reason) {
+        if (reason == null) return false;
+        c.link.close(reason);
+        return true;
     }
 
     /** An acknowledgement for a flow the server does not have: tolerated (the client may be resending). */
@@ -259,7 +261,8 @@ final class ProtocolHandler implements LinkHandler<Client> {
     @Override
     public void malformed(Client c, MalformedPacketException e) {
         if (c.state == Client.State.AFTER_DISCONNECT) {
-            obligations.malformedAfterDisconnect(c, e.getMessage());
+            c.events.breach(Statements.get("MQTT-3.14.4-2"), null, null,
+                    "bytes sent after DISCONNECT on the same connection: " + e.getMessage());
             c.link.close("bytes after DISCONNECT");
             return;
         }
@@ -291,7 +294,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
      * statement (null if the rule has no number), client, offending packet (null if it could not be decoded).
      */
     void violation(Client c, Statement broken, Packet p, String reason) {
-        obligations.breach(c, broken, p, null, reason, true);
+        c.events.breach(broken, p, null, reason);
         coverage.exercised("MQTT-4.8.0-1");
         log.info("protocol violation by " + c.name() + ": " + reason + (p == null ? "" : " in " + p) + "; closing");
         c.link.close("protocol violation: " + reason);
@@ -314,11 +317,13 @@ final class ProtocolHandler implements LinkHandler<Client> {
         switch (c.state) {
             case AWAITING_CONNECT -> c.link.close("no CONNECT within " + config.connectTimeout().toMillis() + " ms");
             case AFTER_DISCONNECT -> {
-                obligations.notClosedAfterDisconnect(c);
+                // No deadline in the standard: a client that closes late has kept it, so only a long wait is recorded.
+                c.events.breach(Statements.get("MQTT-3.14.4-1"), null, "(socket still open)", "socket still open "
+                        + config.closeWait().toMillis() + " ms after DISCONNECT (--close-wait); the client must close it");
                 c.link.close("not closed by the client after DISCONNECT");
             }
             case CONNECTED -> {
-                if (!obligations.checkSilence(c, System.nanoTime())) return;
+                if (closeIfAsked(c, c.events.keepAlive(System.nanoTime()))) return;
                 coverage.exercised("MQTT-3.1.2-24");
                 log.info(c.name() + " sent nothing for 1.5 x keep alive " + c.keepAliveSeconds + " s; closing");
                 c.link.close("keep alive expired");
@@ -355,7 +360,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     /** The client closed its socket after DISCONNECT, as it must [MQTT-3.14.4-1]. */
     @Override
     public void closedByClientAfterDisconnect(Client c) {
-        obligations.closedAfterDisconnect(c);
+        c.events.closedAfterDisconnect();
     }
 
     /** The network connection ended for any reason: publish the will unless DISCONNECT removed it. */

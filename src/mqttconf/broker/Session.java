@@ -2,31 +2,34 @@ package mqttconf.broker;
 
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
+import java.util.SequencedMap;
 
+import mqttconf.broker.observe.SessionView;
 import mqttconf.codec.Encoder;
 import mqttconf.codec.Packet.Publish;
 
 /**
  * The server side of one MQTT session (section 4.1): subscriptions, outgoing QoS 1 and 2 flows by packet id,
- * messages waiting to be sent, and incoming QoS 2 packet ids awaiting PUBREL. Owned by the event loop thread.
+ * messages waiting to be sent, and incoming QoS 2 packet ids awaiting PUBREL. Owned by the event loop thread;
+ * observers read it only as a {@link SessionView}.
  */
-final class Session {
+final class Session implements SessionView {
     /**
      * An outgoing QoS 1 or 2 flow; {@code released} once PUBREC came and PUBREL was sent. {@code sentAt} is when
      * the PUBLISH (or, once released, the PUBREL) was last sent and {@code connectionId} on which connection.
      */
-    record Outgoing(Publish publish, boolean released, long sentAt, long connectionId) { }
+    record Outgoing(Publish publish, boolean released, long sentAt, long connectionId) implements OutgoingFlow { }
 
     /**
      * An incoming QoS 2 message between PUBREC and PUBREL: the PUBLISH as received, whether the broker still holds
      * it for delivery on PUBREL, and when and on which connection PUBREC was last sent.
      */
-    record Incoming(Publish publish, boolean held, long pubrecAt, long pubrecSeq, long connectionId) { }
+    record Incoming(Publish publish, boolean held, long pubrecAt, long pubrecSeq, long connectionId)
+            implements IncomingFlow { }
 
     final String clientId;
     final boolean cleanSession;
@@ -38,15 +41,12 @@ final class Session {
     final ArrayDeque<Publish> queue = new ArrayDeque<>();
     /** Incoming QoS 2 flows between PUBREC and PUBREL by client packet id, in order of their first PUBREC. */
     final LinkedHashMap<Integer, Incoming> awaitingPubrel = new LinkedHashMap<>();
-    /** Client packet ids whose PUBREL the client owes since it resumed this session [MQTT-4.4.0-1]. */
-    final Set<Integer> pubrelExpected = new LinkedHashSet<>();
     /** PUBLISH packets the broker dropped unacknowledged (exercise topic) that the client must resend, in order. */
     final LinkedHashMap<Integer, Publish> resendExpected = new LinkedHashMap<>();
     /** The last PUBLISH dropped for the exercise: its resend, under whatever id, is never dropped again. */
     Publish lastDropped;
-    /** In a clean session: server packet ids ever used, and client QoS 2 ids ever received [MQTT-2.3.1-6]. */
+    /** In a clean session: server packet ids ever used [MQTT-2.3.1-6]. */
     final BitSet idsSent = new BitSet();
-    final BitSet idsReceived = new BitSet();
     /** The connection this session is attached to, or null while the client is away. */
     Client connection;
 
@@ -99,6 +99,31 @@ final class Session {
             if (!inflight.containsKey(id)) return id;
         }
         return 0;
+    }
+
+    @Override
+    public boolean cleanSession() {
+        return cleanSession;
+    }
+
+    @Override
+    public SequencedMap<Integer, OutgoingFlow> inflight() {
+        return Collections.unmodifiableSequencedMap(inflight);
+    }
+
+    @Override
+    public SequencedMap<Integer, IncomingFlow> awaitingPubrel() {
+        return Collections.unmodifiableSequencedMap(awaitingPubrel);
+    }
+
+    @Override
+    public SequencedMap<Integer, Publish> resendExpected() {
+        return Collections.unmodifiableSequencedMap(resendExpected);
+    }
+
+    @Override
+    public boolean packetIdSent(int packetId) {
+        return idsSent.get(packetId);
     }
 
     @Override

@@ -43,7 +43,6 @@ final class SessionStore {
         s.inflight.clear();
         s.queue.clear();
         s.awaitingPubrel.clear();
-        s.pubrelExpected.clear();
         s.resendExpected.clear();
         coverage.exercised("MQTT-3.1.2-6");
         if (retained.size() > 0) coverage.exercised("MQTT-3.1.2-7");

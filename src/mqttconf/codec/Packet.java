@@ -140,6 +140,11 @@ public sealed interface Packet {
             return new Publish(topic, payload, q, retain, dup, id);
         }
 
+        /** Same topic, QoS and payload: the same application message, whatever its flags and packet id. */
+        public boolean sameMessage(Publish other) {
+            return other != null && topic.equals(other.topic) && qos == other.qos && Arrays.equals(payload, other.payload);
+        }
+
         @Override
         public PacketType type() {
             return PacketType.PUBLISH;

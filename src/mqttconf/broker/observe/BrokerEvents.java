@@ -6,12 +6,18 @@ import mqttconf.codec.Packet.Publish;
 
 /**
  * The points where the protocol core lets an observer steer what it may legally do differently: answer late,
- * drop or cut a connection, grant less, add messages for a new subscription. The core calls these and nothing
- * else of an observer; {@link #NONE} changes nothing. The broker runs with {@link ExerciseTopics}.
+ * drop or cut a connection, grant less, add messages for a new subscription; and where it hands each connection to
+ * the observer's {@link ClientEvents}. The core calls these and nothing else of an observer; {@link #NONE} changes
+ * nothing and watches nothing. The broker runs with {@link ExerciseTopics} and its {@link ClientObligations}.
  */
 public interface BrokerEvents {
     /** No observer: every answer now, every subscription as asked, no cut. */
     BrokerEvents NONE = new BrokerEvents() { };
+
+    /** A connection was accepted: what observes it from now on. */
+    default ClientEvents accepted(ClientView c) {
+        return ClientEvents.NONE;
+    }
 
     /** How the core answers a client's PUBLISH (PUBACK, PUBREC) or PUBREL (PUBCOMP). */
     enum Answer {

@@ -11,7 +11,8 @@ import mqttconf.codec.TopicRules;
  * Topics under {@value #PREFIX} make the broker drive a client through the harder paths of the protocol, so a
  * library's tests can reach them by publishing or subscribing there; with Paho's test topics ({@value
  * #REFUSED_FILTER}, {@value #QOS0_ONLY_FILTER}, {@value #QOS1_ONLY_FILTER}) and the report topic. Each constant is a
- * topic or prefix; the README says what each one checks. They steer the core only through {@link BrokerEvents}.
+ * topic or prefix; the README says what each one checks. They steer the core only through {@link BrokerEvents},
+ * through which the {@link ClientObligations} also follow each connection.
  */
 public final class ExerciseTopics implements BrokerEvents {
     public static final String PREFIX = "mqttconf/exercise/";
@@ -43,14 +44,24 @@ public final class ExerciseTopics implements BrokerEvents {
     public static final String QOS1_ONLY_FILTER = "test/QoS 1 only";
 
     private final Supplier<String> report;
+    private final ClientObligations obligations;
 
-    /** {@code report} is what a subscription to {@link #REPORT_TOPIC} receives; called on the broker thread. */
-    public ExerciseTopics(Supplier<String> report) {
+    /**
+     * {@code report} is what a subscription to {@link #REPORT_TOPIC} receives, called on the broker thread;
+     * {@code obligations} check every connection.
+     */
+    public ExerciseTopics(Supplier<String> report, ClientObligations obligations) {
         this.report = report;
+        this.obligations = obligations;
     }
 
     static boolean under(String topic, String prefix) {
         return topic.startsWith(prefix);
+    }
+
+    @Override
+    public ClientEvents accepted(ClientView c) {
+        return obligations.watch(c);
     }
 
     @Override

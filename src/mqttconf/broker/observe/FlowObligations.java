@@ -1,22 +1,21 @@
-package mqttconf.broker;
+package mqttconf.broker.observe;
 
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Map;
 
+import mqttconf.broker.observe.SessionView.IncomingFlow;
+import mqttconf.broker.observe.SessionView.OutgoingFlow;
 import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.Publish;
-import mqttconf.spec.Statements;
 
 /**
  * The client obligations of the QoS 1 and 2 flows: packet ids, acknowledgements, their order, resending after
  * reconnect, and acknowledgements that never come. Each check is called before the broker acts on the packet and
- * returns false when the connection was closed for a breach (--strict). Runs on the event loop thread.
+ * returns why to close the connection for a breach (--strict), or null. Runs on the event loop thread.
  *
  * <p>Only what the wire proves is a breach. An acknowledgement for a flow the broker does not have is tolerated
  * silently in a persistent session (it may answer a PUBLISH resent while the first answer was on its way); a
- * missing acknowledgement counts only after {@link BrokerConfig#ackTimeout} or, at DISCONNECT, for packets sent
- * at least {@link BrokerConfig#disconnectGrace} earlier.
+ * missing acknowledgement counts only after the ack timeout or, at DISCONNECT, for packets sent at least the
+ * disconnect grace earlier (the core says which packets).
  */
 final class FlowObligations {
 
@@ -26,31 +25,31 @@ final class FlowObligations {
         this.obligations = obligations;
     }
 
-    private boolean breach(Client c, String id, Packet p, String reason) {
+    private String breach(ObservedClient c, String id, Packet p, String reason) {
         return obligations.tolerated(c, id, p, null, reason);
     }
 
-    /** Same topic, QoS and payload: the same application message (b may be null). */
-    static boolean sameMessage(Publish a, Publish b) {
-        return b != null && a.topic().equals(b.topic()) && a.qos() == b.qos() && Arrays.equals(a.payload(), b.payload());
-    }
-
     /** A QoS 1 or 2 PUBLISH from the client, before the broker takes it. */
-    boolean publish(Client c, Session s, Publish m) {
+    String publish(ObservedClient c, SessionView s, Publish m) {
         int id = m.packetId();
-        if (!s.resendExpected.isEmpty() && !resend(c, s, m)) return false;
+        if (!s.resendExpected().isEmpty()) {
+            String close = resend(c, s, m);
+            if (close != null) return close;
+        }
+        Map<Integer, IncomingFlow> awaitingPubrel = s.awaitingPubrel();
+        Map<Integer, Publish> idsHeld = c.view.idsHeld();
         // A new packet id can collide only with one still in use.
-        if (!s.awaitingPubrel.isEmpty() || !c.idsHeld.isEmpty()) obligations.checked(c, "MQTT-2.3.1-2");
-        Session.Incoming in = s.awaitingPubrel.get(id);
-        Publish held = c.idsHeld.containsKey(id) ? c.idsHeld.get(id) : null;
-        boolean inUse = in != null || c.idsHeld.containsKey(id);
+        if (!awaitingPubrel.isEmpty() || !idsHeld.isEmpty()) obligations.checked(c, "MQTT-2.3.1-2");
+        IncomingFlow in = awaitingPubrel.get(id);
+        Publish held = idsHeld.containsKey(id) ? idsHeld.get(id) : null;
+        boolean inUse = in != null || idsHeld.containsKey(id);
         if (inUse) {
             Publish earlier = in != null ? in.publish() : held;
-            if (earlier != null && sameMessage(earlier, m)) {
+            if (earlier != null && earlier.sameMessage(m)) {
                 obligations.checked(c, "MQTT-3.3.1-1");
                 if (!m.dup()) return breach(c, "MQTT-3.3.1-1", m, "PUBLISH resent with packet id " + id
                         + " while its flow is in progress, but with DUP=0");
-            } else if (s.pubrelExpected.contains(id)) {
+            } else if (c.pubrelExpected.contains(id)) {
                 obligations.checked(c, "MQTT-4.4.0-1");
                 return breach(c, "MQTT-4.4.0-1", m, "new PUBLISH with packet id " + id + ", whose PUBREL the "
                         + "client owed since it resumed the session; it did not resend that PUBREL");
@@ -59,110 +58,121 @@ final class FlowObligations {
                         + (in != null ? "a QoS 2 flow awaiting PUBREL" : "a flow whose acknowledgement is on its way"));
             }
         }
-        if (s.cleanSession && m.qos() == 2) s.idsReceived.set(id);
-        return true;
+        if (s.cleanSession() && m.qos() == 2) c.idsReceived.set(id);
+        return null;
     }
 
-    /** Checks a PUBLISH against the ones the broker dropped unacknowledged (exercise topic). */
-    private boolean resend(Client c, Session s, Publish m) {
+    /**
+     * Checks a PUBLISH against the ones the broker dropped unacknowledged (exercise topic); the core forgets the one
+     * it resends.
+     */
+    private String resend(ObservedClient c, SessionView s, Publish m) {
+        Map<Integer, Publish> resendExpected = s.resendExpected();
         obligations.checked(c, "MQTT-4.4.0-1");
         obligations.checked(c, "MQTT-2.3.1-3");
         // The order of resends can be wrong only when more than one is owed.
-        if (s.resendExpected.size() > 1) obligations.checked(c, "MQTT-4.6.0-1");
-        Publish expected = s.resendExpected.get(m.packetId());
-        if (expected != null && sameMessage(expected, m)) {
-            int first = s.resendExpected.keySet().iterator().next();
-            s.resendExpected.remove(m.packetId());
+        if (resendExpected.size() > 1) obligations.checked(c, "MQTT-4.6.0-1");
+        Publish expected = resendExpected.get(m.packetId());
+        if (expected != null && expected.sameMessage(m)) {
+            int first = resendExpected.keySet().iterator().next();
             obligations.checked(c, "MQTT-3.3.1-1");
-            if (!m.dup() && !breach(c, "MQTT-3.3.1-1", m, "unacknowledged PUBLISH resent with DUP=0")) return false;
+            if (!m.dup()) {
+                String close = breach(c, "MQTT-3.3.1-1", m, "unacknowledged PUBLISH resent with DUP=0");
+                if (close != null) return close;
+            }
             if (first != m.packetId()) return breach(c, "MQTT-4.6.0-1", m, "resent packet id " + m.packetId()
                     + " before packet id " + first + ", which was sent first");
-            return true;
+            return null;
         }
-        for (Map.Entry<Integer, Publish> e : s.resendExpected.entrySet()) {
-            if (sameMessage(e.getValue(), m)) {
-                s.resendExpected.remove(e.getKey());
+        for (Map.Entry<Integer, Publish> e : resendExpected.entrySet()) {
+            if (e.getValue().sameMessage(m)) {
                 return breach(c, "MQTT-2.3.1-3", m, "PUBLISH first sent with packet id " + e.getKey()
                         + " resent with packet id " + m.packetId());
             }
         }
-        return true;
+        return null;
     }
 
     /** SUBSCRIBE or UNSUBSCRIBE: its packet id must not be one in use. */
-    boolean newPacketId(Client c, Session s, Packet p, int id) {
-        if (s.awaitingPubrel.isEmpty() && c.idsHeld.isEmpty()) return true;
+    String newPacketId(ObservedClient c, SessionView s, Packet p, int id) {
+        Map<Integer, IncomingFlow> awaitingPubrel = s.awaitingPubrel();
+        Map<Integer, Publish> idsHeld = c.view.idsHeld();
+        if (awaitingPubrel.isEmpty() && idsHeld.isEmpty()) return null;
         obligations.checked(c, "MQTT-2.3.1-2");
-        if (!s.awaitingPubrel.containsKey(id) && !c.idsHeld.containsKey(id)) return true;
+        if (!awaitingPubrel.containsKey(id) && !idsHeld.containsKey(id)) return null;
         return breach(c, "MQTT-2.3.1-2", p, p.type() + " with packet id " + id + ", still in use by a PUBLISH flow");
     }
 
     /** PUBACK or PUBREC for a broker PUBLISH; {@code qos} is the QoS that answer belongs to. */
-    boolean publishAck(Client c, Session s, Packet p, int id, int qos) {
-        Session.Outgoing o = s.inflight.get(id);
-        if (o == null) return unknownId(c, s, p, id, s.idsSent);
+    String publishAck(ObservedClient c, SessionView s, Packet p, int id, int qos) {
+        Map<Integer, OutgoingFlow> inflight = s.inflight();
+        OutgoingFlow o = inflight.get(id);
+        if (o == null) return unknownId(c, s, p, id, s.packetIdSent(id));
         if (o.publish().qos() != qos) {
             obligations.checked(c, "MQTT-3.3.4-1");
             return breach(c, "MQTT-3.3.4-1", p, p.type() + " for packet id " + id + ", a QoS " + o.publish().qos()
                     + " PUBLISH (expects " + (o.publish().qos() == 1 ? "PUBACK" : "PUBREC") + ")");
         }
-        if (o.released()) return true;
+        if (o.released()) return null;
         obligations.checked(c, "MQTT-3.3.4-1");
         obligations.checked(c, "MQTT-4.5.0-2");
         obligations.checked(c, qos == 1 ? "MQTT-4.3.2-2" : "MQTT-4.3.3-2");
         String order = qos == 1 ? "MQTT-4.6.0-2" : "MQTT-4.6.0-3";
+        long connection = c.view.id();
         // The order can be wrong only while another flow of this QoS awaits its answer on this connection.
-        if (awaitingAnswers(c, s, qos) > 1) obligations.checked(c, order);
-        for (Session.Outgoing e : s.inflight.values()) {
+        if (awaitingAnswers(connection, inflight, qos) > 1) obligations.checked(c, order);
+        for (OutgoingFlow e : inflight.values()) {
             if (e.publish().packetId() == id) break;
-            if (e.connectionId() == c.id && e.publish().qos() == qos && !e.released()) {
+            if (e.connectionId() == connection && e.publish().qos() == qos && !e.released()) {
                 return breach(c, order, p, p.type() + " for packet id " + id + " before the one for packet id "
                         + e.publish().packetId() + ", whose PUBLISH was sent first");
             }
         }
-        return true;
+        return null;
     }
 
     /** Flows of this QoS sent on this connection that still await their PUBACK or PUBREC. */
-    private static long awaitingAnswers(Client c, Session s, int qos) {
-        return s.inflight.values().stream()
-                .filter(e -> e.connectionId() == c.id && e.publish().qos() == qos && !e.released()).count();
+    private static long awaitingAnswers(long connection, Map<Integer, OutgoingFlow> inflight, int qos) {
+        return inflight.values().stream()
+                .filter(e -> e.connectionId() == connection && e.publish().qos() == qos && !e.released()).count();
     }
 
     /** PUBCOMP for a released QoS 2 flow of the broker. */
-    boolean pubComp(Client c, Session s, Packet p, int id) {
-        Session.Outgoing o = s.inflight.get(id);
-        if (o == null) return unknownId(c, s, p, id, s.idsSent);
+    String pubComp(ObservedClient c, SessionView s, Packet p, int id) {
+        OutgoingFlow o = s.inflight().get(id);
+        if (o == null) return unknownId(c, s, p, id, s.packetIdSent(id));
         obligations.checked(c, "MQTT-4.3.3-2");
-        if (o.released()) return true;
+        if (o.released()) return null;
         return breach(c, "MQTT-4.3.3-2", p, "PUBCOMP for packet id " + id + " before the broker sent PUBREL");
     }
 
     /** PUBREL for a QoS 2 PUBLISH of the client. */
-    boolean pubRel(Client c, Session s, Packet p, int id) {
-        if (s.pubrelExpected.remove(id)) obligations.checked(c, "MQTT-4.4.0-1");
-        Session.Incoming in = s.awaitingPubrel.get(id);
-        if (in == null) return unknownId(c, s, p, id, s.idsReceived);
+    String pubRel(ObservedClient c, SessionView s, Packet p, int id) {
+        if (c.pubrelExpected.remove(id)) obligations.checked(c, "MQTT-4.4.0-1");
+        Map<Integer, IncomingFlow> awaitingPubrel = s.awaitingPubrel();
+        IncomingFlow in = awaitingPubrel.get(id);
+        if (in == null) return unknownId(c, s, p, id, c.idsReceived.get(id));
         obligations.checked(c, "MQTT-4.3.3-1");
         if (in.pubrecAt() == 0) return breach(c, "MQTT-4.3.3-1", p, "PUBREL for packet id " + id + " before the broker sent PUBREC");
-        if (in.connectionId() != c.id) return true;
-        if (s.awaitingPubrel.values().stream().filter(e -> e.connectionId() == c.id && e.pubrecAt() != 0).count() > 1) {
+        long connection = c.view.id();
+        if (in.connectionId() != connection) return null;
+        if (awaitingPubrel.values().stream().filter(e -> e.connectionId() == connection && e.pubrecAt() != 0).count() > 1) {
             obligations.checked(c, "MQTT-4.6.0-4");
         }
-        for (Session.Incoming e : s.awaitingPubrel.values()) {
-            if (e != in && e.connectionId() == c.id && e.pubrecAt() != 0 && e.pubrecSeq() < in.pubrecSeq()) {
+        for (IncomingFlow e : awaitingPubrel.values()) {
+            if (e != in && e.connectionId() == connection && e.pubrecAt() != 0 && e.pubrecSeq() < in.pubrecSeq()) {
                 return breach(c, "MQTT-4.6.0-4", p, "PUBREL for packet id " + id + " before the one for packet id "
                         + e.publish().packetId() + ", whose PUBREC was sent first");
             }
         }
-        return true;
+        return null;
     }
 
     /** An answer for an id with no flow: a breach only in a clean session that never used the id. */
-    private boolean unknownId(Client c, Session s, Packet p, int id, BitSet used) {
-        if (!s.cleanSession) return true;
+    private String unknownId(ObservedClient c, SessionView s, Packet p, int id, boolean used) {
+        if (!s.cleanSession()) return null;
         obligations.checked(c, "MQTT-2.3.1-6");
-        if (used.get(id)) return true;
+        if (used) return null;
         return breach(c, "MQTT-2.3.1-6", p, p.type() + " for packet id " + id
                 + ", which no PUBLISH of this clean session used");
     }
@@ -170,59 +180,62 @@ final class FlowObligations {
     /**
      * Finds what the client owes for longer than allowed: answers to PUBLISH and PUBREL sent on this connection at
      * or before {@code sentBefore}, PUBREL for PUBREC sent then, and PUBREL owed since resuming the session.
-     * Each is recorded once per connection. False if the connection was closed for it.
+     * Each is recorded once per connection.
      */
-    boolean overdue(Client c, Session s, long sentBefore, long now, String when) {
+    String overdue(ObservedClient c, SessionView s, long sentBefore, long now, String when) {
         // Output still waiting for the socket: the client is not reading, so it may not have what it owes for.
-        if (c.pendingOutput() > 0) return true;
-        for (Session.Outgoing o : s.inflight.values()) {
-            if (o.connectionId() != c.id || o.sentAt() > sentBefore) continue;
+        if (c.view.pendingOutput() > 0) return null;
+        long connection = c.view.id();
+        for (OutgoingFlow o : s.inflight().values()) {
+            if (o.connectionId() != connection || o.sentAt() > sentBefore) continue;
             int id = o.publish().packetId();
             if (!c.overdueRecorded.add((long) id << 2 | (o.released() ? 1 : 0))) continue;
             String age = " sent " + (now - o.sentAt()) / 1_000_000 + " ms " + when;
             obligations.checked(c, o.released() ? "MQTT-4.3.3-2" : "MQTT-4.5.0-2");
-            boolean open = o.released()
+            String close = o.released()
                     ? obligations.tolerated(c, "MQTT-4.3.3-2", null, "(no PUBCOMP for PUBREL " + id + ")",
                             "no PUBCOMP for PUBREL packet id " + id + age)
                     : obligations.tolerated(c, "MQTT-4.5.0-2", null, "(no answer to " + o.publish() + ")",
                             "no " + (o.publish().qos() == 1 ? "PUBACK" : "PUBREC") + " for QoS " + o.publish().qos()
                                     + " PUBLISH packet id " + id + age);
-            if (!open) return false;
+            if (close != null) return close;
         }
-        for (Session.Incoming in : s.awaitingPubrel.values()) {
-            if (in.connectionId() != c.id || in.pubrecAt() == 0 || in.pubrecAt() > sentBefore) continue;
+        for (IncomingFlow in : s.awaitingPubrel().values()) {
+            if (in.connectionId() != connection || in.pubrecAt() == 0 || in.pubrecAt() > sentBefore) continue;
             int id = in.publish().packetId();
-            boolean resumed = s.pubrelExpected.contains(id);
+            boolean resumed = c.pubrelExpected.contains(id);
             if (!c.overdueRecorded.add((long) id << 2 | 2)) continue;
             String why = resumed
                     ? "no PUBREL for packet id " + id + " since the client resumed the session " + when
                     : "no PUBREL for PUBREC packet id " + id + " sent " + (now - in.pubrecAt()) / 1_000_000 + " ms " + when;
             obligations.checked(c, resumed ? "MQTT-4.4.0-1" : "MQTT-4.3.3-1");
-            if (!obligations.tolerated(c, resumed ? "MQTT-4.4.0-1" : "MQTT-4.3.3-1", null,
-                    "(no PUBREL " + id + ")", why)) return false;
+            String close = obligations.tolerated(c, resumed ? "MQTT-4.4.0-1" : "MQTT-4.3.3-1", null,
+                    "(no PUBREL " + id + ")", why);
+            if (close != null) return close;
         }
-        return true;
+        return null;
     }
 
     /**
      * At DISCONNECT: PUBREL owed since the session resumed and PUBLISH the broker dropped unacknowledged, which
-     * the client never resent [MQTT-4.4.0-1].
+     * the client never resent [MQTT-4.4.0-1]. The core forgets the PUBLISH packets once the connection stays open.
      */
-    boolean notResent(Client c, Session s) {
-        for (int id : s.pubrelExpected) {
-            if (!s.awaitingPubrel.containsKey(id) || !c.overdueRecorded.add((long) id << 2 | 2)) continue;
+    String notResent(ObservedClient c, SessionView s) {
+        for (int id : c.pubrelExpected) {
+            if (!s.awaitingPubrel().containsKey(id) || !c.overdueRecorded.add((long) id << 2 | 2)) continue;
             obligations.checked(c, "MQTT-4.4.0-1");
-            if (!obligations.tolerated(c, "MQTT-4.4.0-1", null, "(no PUBREL " + id + ")",
+            String close = obligations.tolerated(c, "MQTT-4.4.0-1", null, "(no PUBREL " + id + ")",
                     "DISCONNECT without resending PUBREL for packet id " + id + ", acknowledged with PUBREC before "
-                            + "the client resumed the session")) return false;
+                            + "the client resumed the session");
+            if (close != null) return close;
         }
-        s.pubrelExpected.clear();
-        for (Publish m : s.resendExpected.values()) {
+        c.pubrelExpected.clear();
+        for (Publish m : s.resendExpected().values()) {
             obligations.checked(c, "MQTT-4.4.0-1");
-            if (!obligations.tolerated(c, "MQTT-4.4.0-1", null, "(never resent: " + m + ")",
-                    "DISCONNECT without resending the unacknowledged PUBLISH packet id " + m.packetId())) return false;
+            String close = obligations.tolerated(c, "MQTT-4.4.0-1", null, "(never resent: " + m + ")",
+                    "DISCONNECT without resending the unacknowledged PUBLISH packet id " + m.packetId());
+            if (close != null) return close;
         }
-        s.resendExpected.clear();
-        return true;
+        return null;
     }
 }
