@@ -184,13 +184,19 @@ final class FlowObligations {
      */
     String overdue(ObservedClient c, SessionView s, long sentBefore, long now, String when) {
         // Output still waiting for the socket: the client is not reading, so it may not have what it owes for.
-        if (c.view.pendingOutput() > 0) return null;
+        // A packet is queued long before a slow reader has its last byte, so its clock starts no earlier than the
+        // last time output was seen waiting (late by at most a sweep: never a breach the wire does not show).
+        if (c.view.pendingOutput() > 0) {
+            c.outputSeenPendingAt = now;
+            return null;
+        }
         long connection = c.view.id();
         for (OutgoingFlow o : s.inflight().values()) {
-            if (o.connectionId() != connection || o.sentAt() > sentBefore) continue;
+            long sentAt = Math.max(o.sentAt(), c.outputSeenPendingAt);
+            if (o.connectionId() != connection || sentAt > sentBefore) continue;
             int id = o.publish().packetId();
             if (!c.overdueRecorded.add((long) id << 2 | (o.released() ? 1 : 0))) continue;
-            String age = " sent " + (now - o.sentAt()) / 1_000_000 + " ms " + when;
+            String age = " sent " + (now - sentAt) / 1_000_000 + " ms " + when;
             obligations.checked(c, o.released() ? "MQTT-4.3.3-2" : "MQTT-4.5.0-2");
             String close = o.released()
                     ? obligations.tolerated(c, "MQTT-4.3.3-2", null, "(no PUBCOMP for PUBREL " + id + ")",
@@ -201,13 +207,14 @@ final class FlowObligations {
             if (close != null) return close;
         }
         for (IncomingFlow in : s.awaitingPubrel().values()) {
-            if (in.connectionId() != connection || in.pubrecAt() == 0 || in.pubrecAt() > sentBefore) continue;
+            long pubrecAt = Math.max(in.pubrecAt(), c.outputSeenPendingAt);
+            if (in.connectionId() != connection || in.pubrecAt() == 0 || pubrecAt > sentBefore) continue;
             int id = in.publish().packetId();
             boolean resumed = c.pubrelExpected.contains(id);
             if (!c.overdueRecorded.add((long) id << 2 | 2)) continue;
             String why = resumed
                     ? "no PUBREL for packet id " + id + " since the client resumed the session " + when
-                    : "no PUBREL for PUBREC packet id " + id + " sent " + (now - in.pubrecAt()) / 1_000_000 + " ms " + when;
+                    : "no PUBREL for PUBREC packet id " + id + " sent " + (now - pubrecAt) / 1_000_000 + " ms " + when;
             obligations.checked(c, resumed ? "MQTT-4.4.0-1" : "MQTT-4.3.3-1");
             String close = obligations.tolerated(c, resumed ? "MQTT-4.4.0-1" : "MQTT-4.3.3-1", null,
                     "(no PUBREL " + id + ")", why);

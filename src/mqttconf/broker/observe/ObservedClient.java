@@ -31,6 +31,8 @@ final class ObservedClient implements ClientEvents {
     long connectedAt;
     /** The {@link ClientView#lastReceived} the current silence was recorded as a keep alive breach at; -1 for none. */
     private long silenceRecordedAt = -1;
+    /** When output was last seen waiting for the socket (System.nanoTime); 0 before that. */
+    long outputSeenPendingAt;
     /** Obligations already found overdue on this connection, so each counts once. */
     final Set<Long> overdueRecorded = new HashSet<>();
     /** Client packet ids whose PUBREL the client owes since it resumed its session [MQTT-4.4.0-1]. */
