@@ -19,6 +19,7 @@ import mqttconf.explore.ExploreMode;
 import mqttconf.explore.ReplayCases;
 import mqttconf.loss.LossMode;
 import mqttconf.suite.TestMode;
+import mqttconf.util.Version;
 
 /**
  * Entry point: {@code mqttconf MODE [ARGS]}, reached through {@link Start}, which checks the Java version first.
@@ -100,7 +101,7 @@ public final class Main {
 
     static String usage(List<Mode> modes) {
         StringBuilder out = new StringBuilder();
-        out.append("mqttconf ").append(VersionMode.version()).append(": MQTT 3.1.1 conformance kit\n\n");
+        out.append("mqttconf ").append(Version.current()).append(": MQTT 3.1.1 conformance kit\n\n");
         out.append("usage: mqttconf MODE [OPTIONS]    (mqttconf MODE --help, or -h, for details)\n\nmodes:\n");
         for (Mode m : modes) {
             out.append(String.format("  %-12s %s\n", m.name(), m.summary()));

@@ -3,14 +3,10 @@ package mqttconf.cli;
 import java.io.PrintStream;
 import java.util.List;
 
+import mqttconf.util.Version;
+
 /** {@code mqttconf version}: prints {@code mqttconf <version>}. */
 public final class VersionMode implements Mode {
-
-    /** The Implementation-Version of the jar's manifest, or {@code dev} outside a jar. */
-    public static String version() {
-        String v = VersionMode.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
 
     @Override
     public String name() {
@@ -34,7 +30,7 @@ public final class VersionMode implements Mode {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
         new Args.Parser().parse(args).rejectPositional();
-        out.println("mqttconf " + version());
+        out.println("mqttconf " + Version.current());
         return Exit.OK;
     }
 }

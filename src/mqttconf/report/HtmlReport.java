@@ -6,12 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.time.ZoneId;
 
-import mqttconf.cli.VersionMode;
-
 import mqttconf.broker.observe.Breach;
 import mqttconf.broker.observe.ClientRecord;
 import mqttconf.spec.Statement;
 import mqttconf.spec.Statements;
+import mqttconf.util.Version;
 
 /**
  * A {@link BrokerReport} as one self-contained HTML page (no scripts, no external assets): the version, command
@@ -76,7 +75,7 @@ final class HtmlReport {
                 .append("<title>mqttconf broker report</title><style>").append(CSS).append("</style></head><body>\n");
         long breaches = r.clients.stream().mapToLong(ClientRecord::breachCount).sum();
         out.append("<h1>mqttconf broker report</h1><div class=\"meta\">").append(BrokerReport.time(r.taken)).append(' ')
-                .append(esc(ZoneId.systemDefault().getId())).append(" &middot; mqttconf ").append(esc(VersionMode.version()))
+                .append(esc(ZoneId.systemDefault().getId())).append(" &middot; mqttconf ").append(esc(Version.current()))
                 .append(" &middot; server statements exercised ").append(r.server.found().size()).append(" of ")
                 .append(r.server.statements().size()).append(" (").append(r.server.percent()).append("%) &middot; ")
                 .append("client obligations checked ").append(r.obligationsChecked()).append(" of ")

@@ -9,7 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import mqttconf.cli.VersionMode;
+import mqttconf.util.Version;
 
 /**
  * What a test-mode report says about the run besides its results: the target, when it started and where, the
@@ -25,7 +25,7 @@ public record RunInfo(String target, Instant started, String hostname, String ve
 
     /** A run starting now on this host, with this jar's version. */
     public static RunInfo now(String target, Map<String, String> settings) {
-        return new RunInfo(target, Instant.now(), localHostName(), VersionMode.version(), settings, false);
+        return new RunInfo(target, Instant.now(), localHostName(), Version.current(), settings, false);
     }
 
     public RunInfo interrupted(boolean yes) {

@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import mqttconf.util.Version;
+
 class VersionModeTest {
 
     @Test
     void printsMqttconfAndTheVersion() {
         Run r = Run.main("version");
         assertEquals(Exit.OK, r.code());
-        assertEquals("mqttconf " + VersionMode.version() + "\n", r.out());
+        assertEquals("mqttconf " + Version.current() + "\n", r.out());
         assertTrue(r.out().matches("mqttconf \\S+\n"), r.out());
     }
 

@@ -103,7 +103,7 @@ class BrokerReportTest {
         assertTrue(links > Statements.size(), "every statement id is a link");
         assertTrue(html.contains("command line: <code>mqttconf broker --port 1883 --coverage-file r.html</code>"), "options");
         assertTrue(html.contains("all times " + java.time.ZoneId.systemDefault().getId()), "time zone");
-        assertTrue(html.contains("mqttconf " + mqttconf.cli.VersionMode.version()), "version");
+        assertTrue(html.contains("mqttconf " + mqttconf.util.Version.current()), "version");
     }
 
     @Test
