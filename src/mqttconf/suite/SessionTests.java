@@ -66,8 +66,8 @@ final class SessionTests {
         Peer back = ctx.connect("sub", false, c -> c);
         ctx.require(back.connAck().sessionPresent(), "session present 1 when resuming a stored session [MQTT-3.2.2-2]",
                 back.connAck());
-        back.expectPublish(ctx.topic("q1"));
-        back.expectPublish(ctx.topic("q2"));
+        back.expectPublish("MQTT-3.1.2-5", ctx.topic("q1"));
+        back.expectPublish("MQTT-3.1.2-5", ctx.topic("q2"));
         if (qos0) {
             boolean queued = back.settle().stream().anyMatch(p -> p.topic().equals(ctx.topic("q0")));
             ctx.observe("queues QoS 0 messages for offline clients: " + (queued ? "yes" : "no"));
@@ -82,7 +82,7 @@ final class SessionTests {
         if (granted < 2) throw new TestSkipped("the server granted QoS " + granted + " for a QoS 2 subscription");
         sub.manualAcks();
         ctx.connect("pub").publish(topic, "qos 2", 2);
-        Publish first = sub.expectPublish(topic);
+        Publish first = sub.expectPublish(Capability.DELIVERY, topic);
         int id = first.packetId();
         sub.send(new PubRec(id));
         sub.expect(PubRel.class, r -> r.packetId() == id, "PUBREL with packet id " + id + " after PUBREC [MQTT-4.3.3-1]");
@@ -109,7 +109,7 @@ final class SessionTests {
         Peer pub = ctx.connect("pub");
         pub.publish(topic, "to a discarded subscription", 1);
         pub.publish(marker, "marker", 1);
-        clean.expectPublish(marker);
+        clean.expectPublish(Capability.DELIVERY, marker);
         List<Publish> stale = clean.settle().stream().filter(p -> p.topic().equals(topic)).toList();
         ctx.require(stale.isEmpty(), "no delivery for a subscription of the discarded session [MQTT-3.1.2-6]", stale);
         clean.disconnect();
@@ -119,7 +119,7 @@ final class SessionTests {
         later.subscribe(marker, 1);
         pub.publish(topic, "still no subscription", 1);
         pub.publish(marker, "marker", 1);
-        later.expectPublish(marker);
+        later.expectPublish(Capability.DELIVERY, marker);
         stale = later.settle().stream().filter(p -> p.topic().equals(topic)).toList();
         ctx.require(stale.isEmpty(), "no delivery for a subscription of a session that ended [MQTT-3.1.2-6]", stale);
         later.disconnect();
@@ -135,7 +135,7 @@ final class SessionTests {
         ctx.require(second.connAck().sessionPresent(), "session present 1: the session of the first connection "
                 + "is stored for the client id [MQTT-3.2.2-2]", second.connAck());
         ctx.connect("pub").publish(topic, "to the new connection", 1);
-        second.expectPublish(topic);
+        second.expectPublish("MQTT-3.1.2-4", topic);
         second.disconnect();
     }
 
@@ -165,7 +165,7 @@ final class SessionTests {
             if (sub.subscribe(topic, qos) == 0) throw new TestSkipped("the server granted QoS 0: nothing to re-deliver");
             sub.manualAcks();
             pub.publish(topic, "qos " + qos, qos);
-            firsts.add(sub.expectPublish(topic));
+            firsts.add(sub.expectPublish(Capability.DELIVERY, topic));
             sub.close();
         }
         for (int qos = 1; qos <= 2; qos++) {
