@@ -224,6 +224,12 @@ public final class Context {
         if (!condition) throw recorded(new TestFailure(expected, String.valueOf(observed)));
     }
 
+    /** Records a failed check built by the caller (one with a {@link Deviation#context}); the test goes on. */
+    synchronized void deviation(Deviation d) {
+        Statements.get(d.statementId());
+        deviations.add(d);
+    }
+
     /** Records {@code f} as a deviation of this test's own checks and returns it, to throw. */
     synchronized TestFailure recorded(TestFailure f) {
         deviations.addAll(f.deviations());

@@ -1,5 +1,19 @@
 package mqttconf.suite;
 
-/** One failed check of a test: the statement it checks, what the standard expected and what was observed. */
-public record Deviation(String statementId, String expected, String observed) {
+import java.util.List;
+
+/**
+ * One failed check of a test: the statement it checks, what the standard expected and what was observed.
+ * {@code context} names, where the statement alone does not say what went wrong (a server's duty to close after
+ * any protocol violation [MQTT-4.8.0-1]), the statements the test's packet broke on purpose: deviations of one
+ * statement in different contexts are distinct.
+ */
+public record Deviation(String statementId, String expected, String observed, List<String> context) {
+    public Deviation {
+        context = List.copyOf(context);
+    }
+
+    public Deviation(String statementId, String expected, String observed) {
+        this(statementId, expected, observed, List.of());
+    }
 }
