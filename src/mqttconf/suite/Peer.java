@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import mqttconf.client.TestClient;
 import mqttconf.client.TestClient.Event;
@@ -95,6 +96,7 @@ public final class Peer implements AutoCloseable {
      */
     public void send(Packet p) throws TestFailure {
         if (p instanceof Publish || p instanceof Subscribe) ctx.sent(Encoder.encode(p).length);
+        if (p instanceof Publish x && x.qos() == 2) ctx.uses(Capability.QOS2);
         // The client stopped reading at a malformed packet and closed: that packet is what went wrong.
         if (closed instanceof Event.Malformed) throw failure("the connection to stay open to send " + p, closed, ctx.timeout(), "");
         try {
@@ -119,7 +121,7 @@ public final class Peer implements AutoCloseable {
      * [MQTT-3.1.4-4].
      */
     public ConnAck connect(Connect c) throws TestFailure {
-        return connect(c, "MQTT-3.1.4-4");
+        return connect(c, "MQTT-3.1.4-4", new Packet[0]);
     }
 
     /**
@@ -127,8 +129,22 @@ public final class Peer implements AutoCloseable {
      * comes at all, the statement that obliges the server to answer this CONNECT, {@code answerId}, is broken.
      */
     public ConnAck connect(Connect c, String answerId) throws TestFailure {
+        return connect(c, answerId, new Packet[0]);
+    }
+
+    /**
+     * Sends a valid CONNECT and {@code along} in one write (a client need not wait for the CONNACK); returns the
+     * CONNACK as {@link #connect(Connect)} does. The replies to {@code along} are left to the caller's waits.
+     */
+    public ConnAck connect(Connect c, Packet... along) throws TestFailure {
+        return connect(c, "MQTT-3.1.4-4", along);
+    }
+
+    private ConnAck connect(Connect c, String answerId, Packet... along) throws TestFailure {
         Statements.get(answerId);
-        send(c);
+        for (Packet p : along) if (p instanceof Publish x && x.retain()) ctx.uses(Capability.RETAINED);
+        if (along.length == 0) send(c);
+        else sendTogether(Stream.concat(Stream.of(c), Stream.of(along)).toArray(Packet[]::new));
         Event e = next(ctx.timeout());
         if (e instanceof Event.Received r && r.packet() instanceof ConnAck ack) {
             connAck = ack;
