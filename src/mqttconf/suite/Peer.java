@@ -98,11 +98,11 @@ public final class Peer implements AutoCloseable {
         if (p instanceof Publish || p instanceof Subscribe) ctx.sent(Encoder.encode(p).length);
         if (p instanceof Publish x && x.qos() == 2) ctx.uses(Capability.QOS2);
         // The client stopped reading at a malformed packet and closed: that packet is what went wrong.
-        if (closed instanceof Event.Malformed) throw failure("the connection to stay open to send " + p, closed, ctx.timeout(), "");
+        if (closed instanceof Event.Malformed) throw failure("well-formed packets from the server (then " + p + " sent)", closed, ctx.timeout(), "");
         try {
             client.send(p);
         } catch (IOException e) {
-            broken("the connection to stay open to send " + p);
+            broken("well-formed packets from the server (then " + p + " sent)");
         }
     }
 
@@ -111,7 +111,7 @@ public final class Peer implements AutoCloseable {
         try {
             client.sendTogether(List.of(packets));
         } catch (IOException e) {
-            broken("the connection to stay open to send " + List.of(packets));
+            broken("well-formed packets from the server (then " + List.of(packets) + " sent)");
         }
     }
 
