@@ -111,7 +111,7 @@ final class RetainTests {
      * as one --timeout lasts: a server that loses the replacement in a race (seen: on some topics only, a different
      * set each run) shows it in every run, and the FAIL says on how many topics.
      */
-    static final int QOS0_TOPICS = 80;
+    static final int QOS0_TOPICS = 160;
 
     private static void qos0Replaces(Context ctx) throws Exception {
         List<Subscription> filters = new ArrayList<>();
