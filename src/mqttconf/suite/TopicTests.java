@@ -37,7 +37,7 @@ final class TopicTests {
                         "topics differing only in Unicode normal form, case or a U+FEFF do not match each other's filters",
                         TopicTests::noNormalisation),
                 // The longest topic a string can hold is a topic like any other.
-                TestCase.must("topics.65535-byte-topic", List.of("MQTT-4.7.3-3", "MQTT-3.3.2-3"),
+                TestCase.must("topics.65535-byte-topic", List.of("MQTT-4.7.3-3", "MQTT-4.5.0-1", "MQTT-3.3.2-3"),
                         "a subscription to a 65535-byte topic receives a message published to it",
                         TopicTests::longTopic));
     }
@@ -151,7 +151,7 @@ final class TopicTests {
         sub.subscribe(topic, 1);
         Peer pub = ctx.connect("pub");
         pub.publish(topic, "long", 1);
-        Publish got = sub.expectPublish(p -> p.topic().equals(topic), "PUBLISH on the 65535-byte topic [MQTT-4.7.3-3]");
+        Publish got = sub.expectPublish(p -> p.topic().equals(topic), "PUBLISH on the 65535-byte topic [MQTT-4.5.0-1]");
         ctx.require(got.topic().length() == 65535, "the topic name unchanged [MQTT-3.3.2-3]", got.topic().length() + " bytes");
     }
 

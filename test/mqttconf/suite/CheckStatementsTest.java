@@ -12,6 +12,8 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import mqttconf.broker.Broker;
 import mqttconf.broker.BrokerConfig;
 import mqttconf.codec.Packet;
+import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.suite.FaultProxy.Fault;
 import mqttconf.suite.FaultProxy.Link;
@@ -94,6 +97,33 @@ class CheckStatementsTest {
         Result r = result(report, "session.takeover-closes-existing-connection");
         assertEquals(Verdict.FAIL, r.verdict(), shown(report));
         assertEquals(List.of("MQTT-3.1.2-4"), r.failedStatements(), shown(report));
+    }
+
+    /**
+     * A server closing, without CONNACK, a cleanSession 0 CONNECT that follows a clean session of the same client
+     * id (a real server does so in some rounds, racing its own clean-up): the CONNECT went unanswered
+     * [MQTT-3.1.4-4], counted over the rounds; no other packet came first, so not [MQTT-3.2.0-1].
+     */
+    @Test
+    void aValidConnectClosedWithoutConnAckIsReportedUnder314Dash4WithTheRoundsItShowedIn() throws Exception {
+        Set<String> clean = ConcurrentHashMap.newKeySet();
+        Report report = throughProxy(new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) {
+                if (!(p instanceof Connect c)) return true;
+                if (c.cleanSession()) {
+                    clean.add(c.clientId());
+                    return true;
+                }
+                if (!clean.contains(c.clientId())) return true;
+                link.close();
+                return false;
+            }
+        }, List.of("session.clean-session-discards-state"));
+        Result r = result(report, "session.clean-session-discards-state");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-3.1.4-4"), r.failedStatements(), shown(report));
+        assertTrue(r.observed().matches("(\\d+) of \\1 rounds, first: the connection .*"), r.observed());
     }
 
     /** A wait without a statement cannot be written: it throws before waiting, whatever the server does. */
