@@ -318,6 +318,10 @@ public final class Peer implements AutoCloseable {
             }
             if (p instanceof Publish pub) acknowledge(pub);
             if (type.isInstance(p) && match.test(type.cast(p))) return type.cast(p);
+            if (otherQosAck(type, match, p)) {
+                throw new TestFailure("MQTT-3.3.4-1", expected + ", the response Table 3.4 sets for the QoS of the "
+                        + "PUBLISH", p.toString());
+            }
             if (p instanceof Publish pub) inbox.add(pub);
             else if (!(p instanceof PubRel rel && autoAck && awaitingPubRel.remove(rel.packetId()) && completed(rel))) {
                 others.add(p);
@@ -334,6 +338,16 @@ public final class Peer implements AutoCloseable {
         List<String> ids = TestFailure.idsIn(expected);
         if (ids.isEmpty()) throw new IllegalArgumentException("an expectation without a statement id: " + expected);
         for (String id : ids) Statements.get(id);
+    }
+
+    /**
+     * True if {@code p} is the acknowledgement of the other QoS for the packet awaited: a PUBACK where the PUBREC of
+     * that packet id is awaited (a QoS 2 PUBLISH answered as QoS 1), or the other way round.
+     */
+    private static <T extends Packet> boolean otherQosAck(Class<T> type, Predicate<T> match, Packet p) {
+        Packet same = type == PubRec.class && p instanceof PubAck a ? new PubRec(a.packetId())
+                : type == PubAck.class && p instanceof PubRec r ? new PubAck(r.packetId()) : null;
+        return same != null && match.test(type.cast(same));
     }
 
     /** Takes the packets other than PUBLISH that arrived while waiting for something else. */

@@ -65,7 +65,7 @@ final class RootCauses {
                 String key = d.statementId().isEmpty() ? "(no statement) " + d.expected()
                         : d.statementId() + (d.context().isEmpty() ? "" : " " + d.context());
                 if (!behaviour.containsKey(key)) {
-                    behaviour.put(key, (d.context().isEmpty() ? "" : "after a packet breaking "
+                    behaviour.put(key, (d.context().isEmpty() ? "" : "with "
                             + d.context().stream().map(id -> "[" + id + "]").collect(Collectors.joining(" ")) + ": ")
                             + "expected " + d.expected());
                     evidence.put(key, shorten(owner.test().name() + ": observed " + d.observed()));

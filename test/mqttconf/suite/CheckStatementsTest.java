@@ -126,6 +126,27 @@ class CheckStatementsTest {
         assertTrue(r.observed().matches("(\\d+) of \\1 rounds, first: the connection .*"), r.observed());
     }
 
+    /**
+     * A server answering QoS 2 PUBLISHes with PUBACK (a real one does): the wrong response of Table 3.4
+     * [MQTT-3.3.4-1], seen at once, one distinct deviation; a test sending its QoS 2 PUBLISH itself follows from it.
+     */
+    @Test
+    void aQos2PublishAnsweredWithPubAckIsOneDeviationUnder334Dash1() throws Exception {
+        Report report = throughProxy(new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) throws IOException {
+                if (!(p instanceof Publish x) || x.qos() != 2) return true;
+                link.toServer(x.withQos(1, x.packetId()));
+                return false;
+            }
+        }, List.of("publish.qos2-round-trip", "qos.qos2-duplicate-publish-delivered-once"));
+        String all = shown(report);
+        Result own = result(report, "qos.qos2-duplicate-publish-delivered-once");
+        assertEquals(List.of("MQTT-3.3.4-1"), own.failedStatements(), all);
+        assertTrue(own.summary().contains("follows from broken QoS 2 flows"), all);
+        assertEquals(List.of("MQTT-3.3.4-1"), report.rootCauses().stream().map(RootCause::statementId).toList(), all);
+    }
+
     /** A wait without a statement cannot be written: it throws before waiting, whatever the server does. */
     @Test
     void anExpectationWithoutAStatementIdIsRefused() {
