@@ -65,7 +65,7 @@ final class ConnectTests {
     private static void zeroLengthPersistent(Context ctx) throws Exception {
         Peer p = ctx.open("client");
         Connect c = ctx.connectPacket("", false);
-        ConnAck ack = p.connect(c);
+        ConnAck ack = p.connect(c, "MQTT-3.1.3-8");
         ctx.require(ack.returnCode() == ConnAck.IDENTIFIER_REJECTED,
                 "CONNACK 0x02 (identifier rejected) for a zero-length client id with cleanSession 0 [MQTT-3.1.3-8]", ack);
         ctx.require(!ack.sessionPresent(), "session present 0 with a non-zero return code [MQTT-3.2.2-4]", ack);
@@ -75,7 +75,7 @@ final class ConnectTests {
 
     private static void zeroLengthClean(Context ctx) throws Exception {
         Peer first = ctx.open("first");
-        ConnAck ack = first.connect(ctx.connectPacket("", true));
+        ConnAck ack = first.connect(ctx.connectPacket("", true), "MQTT-3.1.3-9");
         if (ack.returnCode() != ConnAck.ACCEPTED) {
             ctx.require(ack.returnCode() == ConnAck.IDENTIFIER_REJECTED,
                     "CONNACK 0 (accepted) or 0x02 (identifier rejected) for a zero-length client id [MQTT-3.1.3-9]", ack);
@@ -86,7 +86,7 @@ final class ConnectTests {
         }
         ctx.require(!ack.sessionPresent(), "session present 0 for cleanSession 1 [MQTT-3.2.2-1]", ack);
         Peer second = ctx.open("second");
-        ConnAck ack2 = second.connect(ctx.connectPacket("", true));
+        ConnAck ack2 = second.connect(ctx.connectPacket("", true), "MQTT-3.1.3-6");
         ctx.require(ack2.returnCode() == ConnAck.ACCEPTED,
                 "the second zero-length client id accepted as the first was [MQTT-3.1.3-6]", ack2);
         // Both must hold distinct assigned ids: had they the same, the second would have taken over the first.

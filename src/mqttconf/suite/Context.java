@@ -15,6 +15,7 @@ import java.util.function.UnaryOperator;
 import mqttconf.codec.Packet.ConnAck;
 import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.TopicRules;
+import mqttconf.spec.Statements;
 
 /**
  * What a running test sees: its names (client ids and topics that belong to this run and this test alone), the
@@ -203,18 +204,30 @@ public final class Context {
      * goes on (it ends as FAIL with every deviation it saw). Use where later steps still mean something.
      */
     public synchronized boolean check(String statementId, boolean condition, String expected, Object observed) {
+        Statements.get(statementId);
         if (!condition) deviations.add(new Deviation(statementId, expected, String.valueOf(observed)));
         return condition;
     }
 
     /** Ends the test as FAIL unless {@code condition}, a MUST of statement {@code statementId}, holds. */
     public void require(String statementId, boolean condition, String expected, Object observed) throws TestFailure {
+        Statements.get(statementId);
         if (!condition) throw recorded(new TestFailure(statementId, expected, String.valueOf(observed)));
     }
 
-    /** Ends the test as FAIL unless {@code condition} holds; the statements are the ids in brackets in {@code expected}. */
+    /**
+     * Ends the test as FAIL unless {@code condition} holds; the statements are the ids in brackets in {@code expected},
+     * which must name at least one (checked whether or not the condition holds).
+     */
     public void require(boolean condition, String expected, Object observed) throws TestFailure {
+        Peer.requireIds(expected);
         if (!condition) throw recorded(new TestFailure(expected, String.valueOf(observed)));
+    }
+
+    /** Records a failed check built by the caller (one with a {@link Deviation#context}); the test goes on. */
+    synchronized void deviation(Deviation d) {
+        Statements.get(d.statementId());
+        deviations.add(d);
     }
 
     /** Records {@code f} as a deviation of this test's own checks and returns it, to throw. */

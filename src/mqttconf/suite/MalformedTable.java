@@ -54,8 +54,18 @@ public final class MalformedTable {
         }
     }
 
-    public record Row(int line, String name, List<String> ids, String level, After after, String send,
-                      List<Outcome> expect, String expectText) {
+    /**
+     * One row. {@code ids} are every statement the row covers; {@code context} are those among them written in
+     * parentheses in the table: the sender's rule the row's bytes break on purpose, or a rule the packet is valid
+     * under. They are never what a failure breaks: the server's obligations are the others ({@link #judged}).
+     */
+    public record Row(int line, String name, List<String> ids, List<String> context, String level, After after,
+                      String send, List<Outcome> expect, String expectText) {
+        /** The statements a failure of this row may break: its ids outside the context. */
+        public List<String> judged() {
+            return ids.stream().filter(id -> !context.contains(id)).toList();
+        }
+
         public int maxReplies() {
             return expect.stream().mapToInt(o -> o.replies().size()).max().orElse(0);
         }
@@ -112,7 +122,18 @@ public final class MalformedTable {
                 case "nothing" -> After.NOTHING;
                 default -> throw new IllegalArgumentException(RESOURCE + ":" + (i + 1) + ": after must be connect or nothing");
             };
-            rows.add(new Row(i + 1, c[0], List.of(c[1].split(",")), c[2], after, c[4], expectation(c[5], i + 1), c[5]));
+            List<String> ids = new ArrayList<>();
+            List<String> context = new ArrayList<>();
+            for (String id : c[1].split(",")) {
+                boolean inContext = id.startsWith("(") && id.endsWith(")");
+                String bare = inContext ? id.substring(1, id.length() - 1) : id;
+                ids.add(bare);
+                if (inContext) context.add(bare);
+            }
+            if (context.size() == ids.size()) {
+                throw new IllegalArgumentException(RESOURCE + ":" + (i + 1) + ": every id in parentheses: name the statement a failure breaks");
+            }
+            rows.add(new Row(i + 1, c[0], List.copyOf(ids), List.copyOf(context), c[2], after, c[4], expectation(c[5], i + 1), c[5]));
         }
         return rows;
     }

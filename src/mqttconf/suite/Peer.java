@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import mqttconf.client.TestClient;
 import mqttconf.client.TestClient.Event;
@@ -32,6 +33,7 @@ import mqttconf.codec.Packet.Subscription;
 import mqttconf.codec.Packet.UnsubAck;
 import mqttconf.codec.Packet.Unsubscribe;
 import mqttconf.codec.TopicRules;
+import mqttconf.spec.Statements;
 
 /**
  * One client connection of a test, on top of {@link TestClient}: it performs the handshakes a test is not about
@@ -88,36 +90,70 @@ public final class Peer implements AutoCloseable {
         return lastPacketId;
     }
 
+    /**
+     * Sends {@code p}. A connection the server closed is not a failure of its own (no statement forbids a close):
+     * the next wait reports it, under the statement of what it waited for.
+     */
     public void send(Packet p) throws TestFailure {
         if (p instanceof Publish || p instanceof Subscribe) ctx.sent(Encoder.encode(p).length);
+        if (p instanceof Publish x && x.qos() == 2) ctx.uses(Capability.QOS2);
         // The client stopped reading at a malformed packet and closed: that packet is what went wrong.
-        if (closed instanceof Event.Malformed) throw failure("the connection to stay open to send " + p, closed, ctx.timeout(), "");
+        if (closed instanceof Event.Malformed) throw failure("well-formed packets from the server (then " + p + " sent)", closed, ctx.timeout(), "");
         try {
             client.send(p);
         } catch (IOException e) {
-            throw broken("the connection to stay open to send " + p, e);
+            broken("well-formed packets from the server (then " + p + " sent)");
         }
     }
 
-    /** Sends {@code packets} in one write. */
+    /** Sends {@code packets} in one write (a closed connection as for {@link #send}). */
     public void sendTogether(Packet... packets) throws TestFailure {
         try {
             client.sendTogether(List.of(packets));
         } catch (IOException e) {
-            throw broken("the connection to stay open to send " + List.of(packets), e);
+            broken("well-formed packets from the server (then " + List.of(packets) + " sent)");
         }
     }
 
-    /** Sends CONNECT; returns the CONNACK, which must be the first packet from the server [MQTT-3.2.0-1]. */
+    /**
+     * Sends a valid CONNECT; returns the CONNACK, which must be the first packet from the server [MQTT-3.2.0-1].
+     * None at all (silence, a close) breaks "the Server MUST acknowledge the CONNECT Packet with a CONNACK"
+     * [MQTT-3.1.4-4].
+     */
     public ConnAck connect(Connect c) throws TestFailure {
-        send(c);
+        return connect(c, "MQTT-3.1.4-4", new Packet[0]);
+    }
+
+    /**
+     * Sends CONNECT; returns the CONNACK, which must be the first packet from the server [MQTT-3.2.0-1]; when none
+     * comes at all, the statement that obliges the server to answer this CONNECT, {@code answerId}, is broken.
+     */
+    public ConnAck connect(Connect c, String answerId) throws TestFailure {
+        return connect(c, answerId, new Packet[0]);
+    }
+
+    /**
+     * Sends a valid CONNECT and {@code along} in one write (a client need not wait for the CONNACK); returns the
+     * CONNACK as {@link #connect(Connect)} does. The replies to {@code along} are left to the caller's waits.
+     */
+    public ConnAck connect(Connect c, Packet... along) throws TestFailure {
+        return connect(c, "MQTT-3.1.4-4", along);
+    }
+
+    private ConnAck connect(Connect c, String answerId, Packet... along) throws TestFailure {
+        Statements.get(answerId);
+        for (Packet p : along) if (p instanceof Publish x && x.retain()) ctx.uses(Capability.RETAINED);
+        if (along.length == 0) send(c);
+        else sendTogether(Stream.concat(Stream.of(c), Stream.of(along)).toArray(Packet[]::new));
         Event e = next(ctx.timeout());
-        String expected = "CONNACK as the first packet from the server [MQTT-3.2.0-1]";
         if (e instanceof Event.Received r && r.packet() instanceof ConnAck ack) {
             connAck = ack;
             return ack;
         }
-        throw new TestFailure(expected, describe(e));
+        if (e instanceof Event.Received || e instanceof Event.Malformed) {
+            throw failure("CONNACK as the first packet from the server [MQTT-3.2.0-1]", e, ctx.timeout(), "");
+        }
+        throw new TestFailure("a CONNACK answering the CONNECT [" + answerId + "]", describe(e));
     }
 
     /** Publishes and completes the QoS 1 or 2 flow, checking the server's acknowledgements [MQTT-3.3.4-1]. */
@@ -183,12 +219,28 @@ public final class Peer implements AutoCloseable {
         expect(UnsubAck.class, a -> a.packetId() == id, "UNSUBACK with packet id " + id + " [MQTT-3.10.4-4]");
     }
 
-    /** The next delivery on {@code topic} (acknowledged unless acks are manual). */
-    public Publish expectPublish(String topic) throws TestFailure {
-        return expectPublish(p -> p.topic().equals(topic), "PUBLISH on " + topic);
+    /**
+     * The next delivery on {@code topic} (acknowledged unless acks are manual); none breaks statement
+     * {@code statementId}.
+     */
+    public Publish expectPublish(String statementId, String topic) throws TestFailure {
+        Statements.get(statementId);
+        return expectPublish(p -> p.topic().equals(topic), "PUBLISH on " + topic + " [" + statementId + "]");
     }
 
+    /**
+     * The next delivery on {@code topic}, a step that sets the test up by relying on {@code capability}: none breaks
+     * the capability's statement, and the test's failure then follows from the capability if that is broken.
+     */
+    public Publish expectPublish(Capability capability, String topic) throws TestFailure {
+        ctx.uses(capability);
+        return expectPublish(p -> p.topic().equals(topic), "PUBLISH on " + topic + " (" + capability.title + ") ["
+                + capability.statementId + "]");
+    }
+
+    /** The next delivery matching {@code match}; {@code expected} names the statement(s) in brackets. */
     public Publish expectPublish(Predicate<Publish> match, String expected) throws TestFailure {
+        requireIds(expected);
         for (var it = inbox.iterator(); it.hasNext(); ) {
             Publish p = it.next();
             if (match.test(p)) {
@@ -221,6 +273,7 @@ public final class Peer implements AutoCloseable {
      * kept; anything else is reported if the wait fails.
      */
     public <T extends Packet> T expect(Class<T> type, Predicate<T> match, String expected) throws TestFailure {
+        requireIds(expected);
         return expect(type, match, expected, ctx.timeout());
     }
 
@@ -229,12 +282,14 @@ public final class Peer implements AutoCloseable {
      * reconnecting): up to {@link Context#lateWait()}, holding none of the run's slots after the first timeout.
      */
     public <T extends Packet> T expectLate(Class<T> type, Predicate<T> match, String expected) throws TestFailure {
+        requireIds(expected);
         Duration late = ctx.lateWait().compareTo(ctx.timeout()) > 0 ? ctx.lateWait() : ctx.timeout();
         return ctx.waitLong(() -> expect(type, match, expected, late));
     }
 
     /** The next delivery matching {@code match}, which may come late (see {@link #expectLate}). */
     public Publish expectPublishLate(Predicate<Publish> match, String expected) throws TestFailure {
+        requireIds(expected);
         for (var it = inbox.iterator(); it.hasNext(); ) {
             Publish p = it.next();
             if (match.test(p)) {
@@ -263,12 +318,36 @@ public final class Peer implements AutoCloseable {
             }
             if (p instanceof Publish pub) acknowledge(pub);
             if (type.isInstance(p) && match.test(type.cast(p))) return type.cast(p);
+            if (otherQosAck(type, match, p)) {
+                throw new TestFailure("MQTT-3.3.4-1", expected.replaceAll(" \\[MQTT-[0-9.]+-[0-9]+\\]", "")
+                        + ", the response Table 3.4 sets for the QoS of the PUBLISH", p.toString());
+            }
             if (p instanceof Publish pub) inbox.add(pub);
             else if (!(p instanceof PubRel rel && autoAck && awaitingPubRel.remove(rel.packetId()) && completed(rel))) {
                 others.add(p);
                 unclaimed.add(p);
             }
         }
+    }
+
+    /**
+     * Every expectation names the statement a failure breaks, written {@code [MQTT-x.y.z-n]} in its text: checked
+     * before waiting, so an expectation without one fails every run, not only the runs where the server deviates.
+     */
+    static void requireIds(String expected) {
+        List<String> ids = TestFailure.idsIn(expected);
+        if (ids.isEmpty()) throw new IllegalArgumentException("an expectation without a statement id: " + expected);
+        for (String id : ids) Statements.get(id);
+    }
+
+    /**
+     * True if {@code p} is the acknowledgement of the other QoS for the packet awaited: a PUBACK where the PUBREC of
+     * that packet id is awaited (a QoS 2 PUBLISH answered as QoS 1), or the other way round.
+     */
+    private static <T extends Packet> boolean otherQosAck(Class<T> type, Predicate<T> match, Packet p) {
+        Packet same = type == PubRec.class && p instanceof PubAck a ? new PubRec(a.packetId())
+                : type == PubAck.class && p instanceof PubRec r ? new PubAck(r.packetId()) : null;
+        return same != null && match.test(type.cast(same));
     }
 
     /** Takes the packets other than PUBLISH that arrived while waiting for something else. */
@@ -317,7 +396,7 @@ public final class Peer implements AutoCloseable {
             if (e == null) return false;
             if (e instanceof Event.Closed) return true;
             if (e instanceof Event.Malformed) {
-                throw new TestFailure(List.of(), "a close, or well-formed packets until then", describe(e, wait));
+                throw failure("a close, or well-formed packets until then", e, wait, "");
             }
             if (e instanceof Event.Received r && r.packet() instanceof Publish pub && !foreign(pub)) {
                 boolean resend = isResend(pub);
@@ -399,18 +478,18 @@ public final class Peer implements AutoCloseable {
 
     /**
      * A send failed: if the client had stopped reading at a malformed packet (and so closed the socket), that
-     * packet is what went wrong; deliveries before it are kept.
+     * packet is what went wrong and this fails under the statement the decoder names; deliveries before it are
+     * kept. Otherwise the server closed the connection, which the next wait sees.
      */
-    private TestFailure broken(String expected, IOException e) {
+    private void broken(String expected) throws TestFailure {
         for (int i = 0; i < 10_000; i++) {
             Event ev = next(Duration.ZERO);
-            if (ev instanceof Event.Malformed) return failure(expected, ev, ctx.timeout(), "");
+            if (ev instanceof Event.Malformed) throw failure(expected, ev, ctx.timeout(), "");
             if (!(ev instanceof Event.Received r)) break;
             if (r.packet() instanceof Publish pub) inbox.add(pub);
             else unclaimed.add(r.packet());
         }
-        if (closed instanceof Event.Malformed) return failure(expected, closed, ctx.timeout(), "");
-        return new TestFailure(expected, "connection broken: " + e.getMessage());
+        if (closed instanceof Event.Malformed) throw failure(expected, closed, ctx.timeout(), "");
     }
 
     /**

@@ -70,8 +70,8 @@ final class QosTests {
         pub.send(new PubRel(7));
         pub.expect(PubComp.class, r -> r.packetId() == 7, "PUBCOMP with packet id 7 [MQTT-4.3.3-2]");
         pub.publish(marker, "marker", 1);
-        sub.expectPublish(topic);
-        sub.expectPublish(marker);
+        sub.expectPublish("MQTT-4.5.0-1", topic);
+        sub.expectPublish(Capability.DELIVERY, marker);
         List<Publish> again = sub.settle().stream().filter(x -> x.topic().equals(topic)).toList();
         ctx.require(again.isEmpty(), "one delivery of a QoS 2 message received twice before PUBREL [MQTT-4.3.3-2]", again);
     }
@@ -93,8 +93,8 @@ final class QosTests {
         back.expect(PubComp.class, r -> r.packetId() == 9, "PUBCOMP for the PUBREL re-sent after reconnecting "
                 + "[MQTT-4.3.3-2] [MQTT-4.4.0-1]");
         back.publish(marker, "marker", 1);
-        sub.expectPublish(topic);
-        sub.expectPublish(marker);
+        sub.expectPublish("MQTT-4.5.0-1", topic);
+        sub.expectPublish(Capability.DELIVERY, marker);
         List<Publish> again = sub.settle().stream().filter(x -> x.topic().equals(topic)).toList();
         ctx.require(again.isEmpty(), "one delivery of the QoS 2 message [MQTT-4.3.3-2]", again);
         back.disconnect();
@@ -109,7 +109,7 @@ final class QosTests {
         Peer pub = ctx.connect("pub");
         for (int i = 0; i < 10; i++) pub.publish(topic, "m" + i, 1 + i % 2);
         List<Publish> got = new ArrayList<>();
-        got.add(sub.expectPublish(topic));
+        got.add(sub.expectPublish(Capability.DELIVERY, topic));
         for (int i = 0; i < 2; i++) got.addAll(sub.settle());
         Map<Integer, Publish> byId = new HashMap<>();
         for (Publish p : got) {
@@ -131,7 +131,7 @@ final class QosTests {
         Peer pub = ctx.connect("pub");
         for (int qos = 1; qos <= 2; qos++) {
             pub.publish(Publish.of(topic, "dup " + qos, qos, 0).withDup(true));
-            Publish got = sub.expectPublish(topic);
+            Publish got = sub.expectPublish(Capability.DELIVERY, topic);
             ctx.require(!got.dup(), "DUP 0 on the first delivery of a message received with DUP 1 [MQTT-3.3.1-3]", got);
         }
     }
@@ -145,7 +145,7 @@ final class QosTests {
             for (int q = 0; q <= 2; q++) {
                 String topic = ctx.topic("g" + g);
                 pub.publish(topic, "published at " + q, q);
-                Publish got = sub.expectPublish(topic);
+                Publish got = sub.expectPublish(Capability.DELIVERY, topic);
                 int want = Math.min(q, granted[g]);
                 ctx.require(got.qos() == want, "delivery at QoS " + want + " = min(published " + q + ", granted "
                         + granted[g] + ") [MQTT-3.8.4-6]", got);
@@ -169,7 +169,7 @@ final class QosTests {
         }
         int[] next = new int[3];
         for (int n = 0; n < 2 * ORDERED; n++) {
-            Publish p = sub.expectPublish(topic);
+            Publish p = sub.expectPublish("MQTT-4.5.0-1", topic);
             String[] f = new String(p.payload(), StandardCharsets.UTF_8).split(" ");
             int qos = Integer.parseInt(f[0]);
             int seq = Integer.parseInt(f[1]);
@@ -195,7 +195,7 @@ final class QosTests {
             }
             throw f;
         }
-        Publish got = sub.expectPublish(topic);
+        Publish got = sub.expectPublish("MQTT-4.5.0-1", topic);
         ctx.require(Arrays.equals(got.payload(), payload), "the 1 MB payload delivered intact [MQTT-4.5.0-1]",
                 got.payload().length + " bytes" + (got.payload().length == payload.length ? ", different content" : ""));
     }

@@ -1,9 +1,25 @@
 package mqttconf.suite;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
 import java.util.List;
 
+import mqttconf.codec.Decoder;
+import mqttconf.codec.Encoder;
+import mqttconf.codec.MalformedPacketException;
+import mqttconf.codec.Packet;
+import mqttconf.codec.Packet.ConnAck;
+import mqttconf.codec.Packet.PingReq;
+import mqttconf.codec.Packet.PingResp;
+import mqttconf.codec.Packet.PubAck;
 import mqttconf.codec.Packet.Publish;
 import mqttconf.codec.Packet.SubAck;
 import mqttconf.codec.Packet.Subscription;
@@ -90,23 +106,119 @@ final class RetainTests {
         if (ack.returnCodes().contains(SubAck.FAILURE)) throw new TestSkipped("the server refused a subscription: " + ack);
     }
 
+    /**
+     * How many topics retain.qos0-replaces-retained checks at most, each set by a connection of its own, for as long
+     * as one --timeout lasts: a server that loses the replacement in a race (seen: on some topics only, a different
+     * set each run) shows it in every run, and the FAIL says on how many topics.
+     */
+    static final int QOS0_TOPICS = 160;
+
     private static void qos0Replaces(Context ctx) throws Exception {
-        String topic = ctx.topic("x");
+        List<Subscription> filters = new ArrayList<>();
+        for (int k = 0; k < QOS0_TOPICS; k++) filters.add(new Subscription(ctx.topic("x" + k), 1));
+        // A platform thread: the QoS 0 message must follow the PUBACK within a fraction of a millisecond.
+        Exception[] failed = new Exception[1];
+        AtomicInteger set = new AtomicInteger();
+        Thread setter = Thread.ofPlatform().daemon().name("qos0-replaces").start(() -> {
+            try {
+                long end = System.nanoTime() + ctx.timeout().toNanos();
+                for (Subscription f : filters) {
+                    replaceByQos0(ctx, "pub", f.filter());
+                    set.incrementAndGet();
+                    if (System.nanoTime() > end) break;
+                }
+            } catch (Exception e) {
+                failed[0] = e;
+            }
+        });
+        setter.join();
+        if (failed[0] != null) throw failed[0];
+        int n = set.get();
+        filters.subList(n, filters.size()).clear();
         Peer pub = ctx.connect("pub");
-        pub.publishRetained(topic, "old at QoS 1", 1);
-        pub.publishRetained(topic, "new at QoS 0", 0);
-        pub.settle();
         String sentinel = ctx.topic("sentinel");
         pub.publishRetained(sentinel, "sentinel", 1);
         Peer late = ctx.connect("late");
-        late.subscribe(topic, 1);
-        late.subscribe(sentinel, 1);
+        filters.add(new Subscription(sentinel, 1));
+        late.subscribeAll(filters);
         retainedOn(late, sentinel);
-        List<String> got = late.settle().stream().filter(p -> p.topic().equals(topic))
-                .map(p -> new String(p.payload(), StandardCharsets.UTF_8)).toList();
-        ctx.require(!got.contains("old at QoS 1"), "the retained message discarded by a retained QoS 0 message "
-                + "[MQTT-3.3.1-7]", got);
-        ctx.observe("retained QoS 0 message " + (got.contains("new at QoS 0") ? "stored" : "not stored (allowed)"));
+        List<String> old = new ArrayList<>();
+        int stored = 0;
+        for (Publish p : late.settle()) {
+            String payload = new String(p.payload(), StandardCharsets.UTF_8);
+            if (payload.equals("old at QoS 1")) old.add(p.topic());
+            if (payload.equals("new at QoS 0")) stored++;
+        }
+        ctx.check("MQTT-3.3.1-7", old.isEmpty(), "the retained message discarded by a retained QoS 0 message sent after "
+                + "its PUBACK, on each of " + n + " topics", "the old retained message still there on "
+                + old.size() + " of " + n + " topics" + (old.isEmpty() ? "" : ", first " + old.get(0)));
+        ctx.observe("retained QoS 0 message " + (stored == n ? "stored" : stored == 0 ? "not stored (allowed)"
+                : "stored on some topics only (allowed)"));
+    }
+
+    /**
+     * A new connection whose CONNECT carries a retained QoS 1 message in the same write (a client need not wait for
+     * the CONNACK, 3.1.4); the moment its PUBACK arrives, a retained QoS 0 message; then a PINGREQ round trip. The
+     * replacement was seen lost where a server handles the first packets of a connection on a path of their own,
+     * and only when the QoS 0 message follows the PUBACK within a fraction of a millisecond: so this step reads and
+     * writes the socket itself, without the test client's reader between.
+     */
+    private static void replaceByQos0(Context ctx, String role, String topic) throws Exception {
+        RunConfig c = ctx.config();
+        String clientId = ctx.clientId(role);
+        ctx.retained(topic);
+        Publish old = Publish.of(topic, "old at QoS 1", 1, 1).withRetain(true);
+        Publish next = Publish.of(topic, "new at QoS 0", 0, 0).withRetain(true);
+        try (Socket s = c.dialer().connect(c.host(), c.port(), c.timeout())) {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) Math.max(1, c.timeout().toMillis()));
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            ByteBuffer buf = ByteBuffer.allocate(1024).flip();
+            Decoder decoder = new Decoder();
+            ctx.transcript().accept(role + " -> " + ctx.connectPacket(clientId, true) + " + " + old);
+            out.write(concat(Encoder.encode(ctx.connectPacket(clientId, true)), Encoder.encode(old)));
+            Packet ack = next(in, buf, decoder, ctx, role);
+            ctx.require(ack instanceof ConnAck a && a.returnCode() == ConnAck.ACCEPTED,
+                    "CONNACK 0 as the first packet, for a valid CONNECT [MQTT-3.2.0-1] [MQTT-3.1.4-4]", ack);
+            Packet pubAck = next(in, buf, decoder, ctx, role);
+            ctx.require(pubAck instanceof PubAck a && a.packetId() == 1,
+                    "PUBACK with packet id 1 [MQTT-3.3.4-1] [MQTT-4.3.2-2]", pubAck);
+            out.write(concat(Encoder.encode(next), Encoder.encode(new PingReq())));
+            ctx.transcript().accept(role + " -> " + next + " + PingReq[]");
+            Packet pingResp = next(in, buf, decoder, ctx, role);
+            ctx.require(pingResp instanceof PingResp, "PINGRESP [MQTT-3.12.4-1]", pingResp);
+        } catch (SocketTimeoutException e) {
+            throw new TestFailure("a reply on the connection of " + clientId + " [MQTT-3.3.4-1]", "nothing within "
+                    + Runner.seconds(c.timeout()));
+        }
+    }
+
+    /** The next packet from {@code in}, decoded in this thread; null when the connection ended. */
+    private static Packet next(InputStream in, ByteBuffer buf, Decoder decoder, Context ctx, String role)
+            throws IOException {
+        while (true) {
+            Packet p;
+            try {
+                p = decoder.decode(buf);
+            } catch (MalformedPacketException e) {
+                throw new IOException("a malformed packet from the server: " + e.getMessage(), e);
+            }
+            if (p != null) {
+                ctx.transcript().accept(role + " <- " + p);
+                return p;
+            }
+            buf.compact();
+            int n = in.read(buf.array(), buf.position(), buf.remaining());
+            if (n < 0) return null;
+            buf.position(buf.position() + n).flip();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static void nonRetainedLeaves(Context ctx) throws Exception {

@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The distinct deviations behind a run's FAILs: one per statement broken, with the tests that show it. A test
- * that fails only where a capability it uses is broken (its failed statements are among those of the test that
- * establishes the capability) follows from that capability and is listed under it, not as a cause of its own.
+ * The distinct deviations behind a run's FAILs: one per statement broken (and per {@link Deviation#context}, where
+ * the statement is a general one), with the tests that show it. A test that fails only where a capability it uses
+ * is broken (its failed statements are among those of the test that establishes the capability) follows from that
+ * capability and is listed under it, not as a cause of its own.
  */
 final class RootCauses {
     private static final int EVIDENCE_CHARS = 300;
@@ -44,7 +46,10 @@ final class RootCauses {
         return null;
     }
 
-    /** One root cause per statement broken, in the order first seen; followers listed under their capability. */
+    /**
+     * One root cause per statement broken and context, in the order first seen; followers listed under their
+     * capability.
+     */
     static List<RootCause> of(List<Result> results, Map<String, Set<Capability>> uses) {
         Map<String, Result> byName = new HashMap<>();
         for (Result r : results) byName.put(r.test().name(), r);
@@ -57,9 +62,12 @@ final class RootCauses {
             Result owner = c == null ? r : byName.get(c.test);
             for (Deviation d : owner.deviations()) {
                 if (d.statementId().isEmpty() && c != null) continue;
-                String key = d.statementId().isEmpty() ? "(no statement) " + d.expected() : d.statementId();
+                String key = d.statementId().isEmpty() ? "(no statement) " + d.expected()
+                        : d.statementId() + (d.context().isEmpty() ? "" : " " + d.context());
                 if (!behaviour.containsKey(key)) {
-                    behaviour.put(key, "expected " + d.expected());
+                    behaviour.put(key, (d.context().isEmpty() ? "" : "with "
+                            + d.context().stream().map(id -> "[" + id + "]").collect(Collectors.joining(" ")) + ": ")
+                            + "expected " + d.expected());
                     evidence.put(key, shorten(owner.test().name() + ": observed " + d.observed()));
                 }
                 List<String> names = tests.computeIfAbsent(key, k -> new ArrayList<>());
@@ -68,7 +76,7 @@ final class RootCauses {
         }
         List<RootCause> causes = new ArrayList<>();
         for (String key : behaviour.keySet()) {
-            String id = key.startsWith("(") ? "" : key;
+            String id = key.startsWith("(") ? "" : key.split(" ", 2)[0];
             causes.add(new RootCause(id, behaviour.get(key), tests.get(key), evidence.get(key)));
         }
         return causes;

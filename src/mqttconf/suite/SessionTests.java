@@ -1,5 +1,6 @@
 package mqttconf.suite;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import mqttconf.codec.Packet.PubComp;
@@ -66,8 +67,8 @@ final class SessionTests {
         Peer back = ctx.connect("sub", false, c -> c);
         ctx.require(back.connAck().sessionPresent(), "session present 1 when resuming a stored session [MQTT-3.2.2-2]",
                 back.connAck());
-        back.expectPublish(ctx.topic("q1"));
-        back.expectPublish(ctx.topic("q2"));
+        back.expectPublish("MQTT-3.1.2-5", ctx.topic("q1"));
+        back.expectPublish("MQTT-3.1.2-5", ctx.topic("q2"));
         if (qos0) {
             boolean queued = back.settle().stream().anyMatch(p -> p.topic().equals(ctx.topic("q0")));
             ctx.observe("queues QoS 0 messages for offline clients: " + (queued ? "yes" : "no"));
@@ -82,7 +83,7 @@ final class SessionTests {
         if (granted < 2) throw new TestSkipped("the server granted QoS " + granted + " for a QoS 2 subscription");
         sub.manualAcks();
         ctx.connect("pub").publish(topic, "qos 2", 2);
-        Publish first = sub.expectPublish(topic);
+        Publish first = sub.expectPublish(Capability.DELIVERY, topic);
         int id = first.packetId();
         sub.send(new PubRec(id));
         sub.expect(PubRel.class, r -> r.packetId() == id, "PUBREL with packet id " + id + " after PUBREC [MQTT-4.3.3-1]");
@@ -98,30 +99,68 @@ final class SessionTests {
         back.disconnect();
     }
 
+    /**
+     * How often the sequence of session.clean-session-discards-state runs at most (for as long as one --timeout
+     * lasts), each round with a client id of its own:
+     * a server that loses a race between ending a session and starting the next (seen: the next CONNECT closed
+     * without CONNACK in some rounds only) shows it in every run, and the FAIL says in how many rounds.
+     */
+    static final int CLEAN_ROUNDS = 12;
+
     private static void cleanDiscards(Context ctx) throws Exception {
-        String topic = ctx.topic("x");
-        String marker = ctx.topic("marker");
-        Peer first = ctx.connect("sub", false, c -> c);
+        Peer pub = ctx.connect("pub");
+        List<String> unanswered = new ArrayList<>();
+        List<String> present = new ArrayList<>();
+        List<Publish> stale = new ArrayList<>();
+        long end = System.nanoTime() + ctx.timeout().toNanos();
+        int rounds = 0;
+        while (rounds < CLEAN_ROUNDS && (rounds == 0 || System.nanoTime() < end)) {
+            cleanDiscardsRound(ctx, pub, rounds++, unanswered, present, stale);
+        }
+        String of = " of " + rounds + " rounds";
+        ctx.check("MQTT-3.1.4-4", unanswered.isEmpty(), "CONNACK 0 for the valid CONNECT (cleanSession 0) right after "
+                + "the cleanSession 1 connection of the same client id ended, in every round", unanswered.size() + of
+                + (unanswered.isEmpty() ? "" : ", first: " + unanswered.get(0)));
+        ctx.check("MQTT-3.2.2-3", present.isEmpty(), "session present 0: the cleanSession 1 session ended with its "
+                + "connection [MQTT-3.1.2-6], so no session is stored", present.size() + of
+                + (present.isEmpty() ? "" : ", first: " + present.get(0)));
+        ctx.check("MQTT-3.1.2-6", stale.isEmpty(), "no delivery for a subscription of a discarded or ended session",
+                stale);
+    }
+
+    /**
+     * A persistent session with a subscription, then a cleanSession 1 connection (which discards it), then, once
+     * that connection ended, a cleanSession 0 connection: no session, nothing delivered for the old subscription.
+     */
+    private static void cleanDiscardsRound(Context ctx, Peer pub, int k, List<String> unanswered, List<String> present,
+                                           List<Publish> stale) throws Exception {
+        String role = "sub" + k;
+        String topic = ctx.topic("x" + k);
+        String marker = ctx.topic("marker" + k);
+        Peer first = ctx.connect(role, false, c -> c);
         first.subscribe(topic, 1);
         first.disconnect();
-        Peer clean = ctx.connect("sub");
+        Peer clean = ctx.connect(role);
         clean.subscribe(marker, 1);
-        Peer pub = ctx.connect("pub");
         pub.publish(topic, "to a discarded subscription", 1);
         pub.publish(marker, "marker", 1);
-        clean.expectPublish(marker);
-        List<Publish> stale = clean.settle().stream().filter(p -> p.topic().equals(topic)).toList();
-        ctx.require(stale.isEmpty(), "no delivery for a subscription of the discarded session [MQTT-3.1.2-6]", stale);
+        clean.expectPublish(Capability.DELIVERY, marker);
+        stale.addAll(clean.settle().stream().filter(p -> p.topic().equals(topic)).toList());
         clean.disconnect();
-        Peer later = ctx.connect("sub", false, c -> c);
-        ctx.require(!later.connAck().sessionPresent(), "session present 0: the cleanSession 1 session ended with its "
-                + "connection [MQTT-3.1.2-6] [MQTT-3.2.2-3]", later.connAck());
+        Peer later;
+        try {
+            later = ctx.connect(role, false, c -> c);
+        } catch (TestFailure f) {
+            if (!f.statementIds().equals(List.of("MQTT-3.1.4-4"))) throw f;
+            unanswered.add(f.observed());
+            return;
+        }
+        if (later.connAck().sessionPresent()) present.add(later.connAck().toString());
         later.subscribe(marker, 1);
         pub.publish(topic, "still no subscription", 1);
         pub.publish(marker, "marker", 1);
-        later.expectPublish(marker);
-        stale = later.settle().stream().filter(p -> p.topic().equals(topic)).toList();
-        ctx.require(stale.isEmpty(), "no delivery for a subscription of a session that ended [MQTT-3.1.2-6]", stale);
+        later.expectPublish(Capability.DELIVERY, marker);
+        stale.addAll(later.settle().stream().filter(p -> p.topic().equals(topic)).toList());
         later.disconnect();
     }
 
@@ -135,7 +174,7 @@ final class SessionTests {
         ctx.require(second.connAck().sessionPresent(), "session present 1: the session of the first connection "
                 + "is stored for the client id [MQTT-3.2.2-2]", second.connAck());
         ctx.connect("pub").publish(topic, "to the new connection", 1);
-        second.expectPublish(topic);
+        second.expectPublish("MQTT-3.1.2-4", topic);
         second.disconnect();
     }
 
@@ -165,7 +204,7 @@ final class SessionTests {
             if (sub.subscribe(topic, qos) == 0) throw new TestSkipped("the server granted QoS 0: nothing to re-deliver");
             sub.manualAcks();
             pub.publish(topic, "qos " + qos, qos);
-            firsts.add(sub.expectPublish(topic));
+            firsts.add(sub.expectPublish(Capability.DELIVERY, topic));
             sub.close();
         }
         for (int qos = 1; qos <= 2; qos++) {

@@ -67,7 +67,7 @@ final class SubscribeTests {
         Peer pub = ctx.connect("pub");
         pub.publish(topic, "overlapping", 2);
         List<Publish> copies = new ArrayList<>();
-        copies.add(sub.expectPublish(topic));
+        copies.add(sub.expectPublish("MQTT-3.3.5-1", topic));
         // Two round trips: a server that holds the second copy until the first QoS 2 flow completes sends it too.
         for (int i = 0; i < 2; i++) copies.addAll(sub.settle().stream().filter(p -> p.topic().equals(topic)).toList());
         List<Integer> qos = copies.stream().map(Publish::qos).toList();
@@ -91,11 +91,11 @@ final class SubscribeTests {
         sub.subscribe(marker, 1);
         Peer pub = ctx.connect("pub");
         pub.publish(topic, "before", 1);
-        sub.expectPublish(topic);
+        sub.expectPublish(Capability.DELIVERY, topic);
         sub.unsubscribe(topic);
         pub.publish(topic, "after", 1);
         pub.publish(marker, "marker", 1);
-        sub.expectPublish(marker);
+        sub.expectPublish(Capability.DELIVERY, marker);
         List<Publish> late = sub.settle().stream().filter(p -> p.topic().equals(topic)).toList();
         ctx.require(late.isEmpty(), "no delivery on " + topic + " after UNSUBACK [MQTT-3.10.4-2]", late);
     }
@@ -116,7 +116,7 @@ final class SubscribeTests {
         String marker = ctx.topic("marker");
         sub.subscribe(marker, 1);
         pub.publish(marker, "marker", 1);
-        sub.expectPublish(marker);
+        sub.expectPublish(Capability.DELIVERY, marker);
         List<Publish> late = sub.settle().stream().filter(p -> p.topic().equals(topic)).toList();
         ctx.require(late.isEmpty(), "no delivery after unsubscribing the identical filter [MQTT-3.10.4-1]", late);
     }
@@ -128,7 +128,7 @@ final class SubscribeTests {
         sub.unsubscribe(topics.get(0), topics.get(1));
         Peer pub = ctx.connect("pub");
         for (String t : topics) pub.publish(t, "after", 1);
-        sub.expectPublish(topics.get(2));
+        sub.expectPublish("MQTT-3.10.4-1", topics.get(2));
         List<Publish> late = sub.settle().stream().filter(p -> !p.topic().equals(topics.get(2))).toList();
         ctx.require(late.isEmpty(), "no delivery on either unsubscribed filter [MQTT-3.10.4-6]", late);
         List<Packet> extra = sub.unclaimed().stream().filter(p -> p instanceof UnsubAck).toList();
@@ -149,8 +149,8 @@ final class SubscribeTests {
         Peer pub = ctx.connect("pub");
         pub.publish(q1, "qos 1", 1);
         pub.publish(q2, "qos 2", 2);
-        Publish m1 = s1.expectPublish(q1);
-        Publish m2 = s2.expectPublish(q2);
+        Publish m1 = s1.expectPublish(Capability.DELIVERY, q1);
+        Publish m2 = s2.expectPublish(Capability.DELIVERY, q2);
         s1.unsubscribe(q1);
         s2.unsubscribe(q2);
         s2.send(new PubRec(m2.packetId()));

@@ -61,7 +61,8 @@ final class WebSocketTests {
             WebSocketSocket s = dialer.connect(c.host(), c.port(), c.timeout());
             return new Raw(s, TestClient.over(s, role).traced(ctx.transcript()));
         } catch (IOException e) {
-            throw new TestFailure("a WebSocket connection to " + c.target(), e.getMessage());
+            throw new TestFailure("a WebSocket connection to " + c.target() + " with the sub protocol 'mqtt' "
+                    + "[MQTT-6.0.0-4]", e.getMessage());
         }
     }
 

@@ -76,8 +76,18 @@ final class WillTests {
         ctx.require(!will.retain(), "RETAIN 0 on a delivery to an established subscription [MQTT-3.3.1-9]", will);
         Peer late = ctx.connect("late");
         late.subscribe(topic, 2);
-        Publish kept = late.expectPublish(p -> p.topic().equals(topic),
-                "the will kept as the retained message of " + topic + " [MQTT-3.1.2-17]");
+        Publish kept;
+        try {
+            kept = late.expectPublish(p -> p.topic().equals(topic),
+                    "the will kept as the retained message of " + topic + " [MQTT-3.1.2-17]");
+        } catch (TestFailure f) {
+            // Closing the new subscriber instead of sending the retained will is a failure to send it: the will
+            // was kept (a server without it would just send nothing). A retained will: a deviation of its own.
+            if (!late.isClosed()) throw f;
+            ctx.deviation(new Deviation("MQTT-3.3.1-6", "the retained will sent to the new subscription on " + topic,
+                    f.observed(), List.of("MQTT-3.1.2-17")));
+            return;
+        }
         ctx.require(kept.retain() && Arrays.equals(kept.payload(), Context.utf8("retained will")),
                 "the retained will with RETAIN 1 for a new subscription [MQTT-3.1.2-17] [MQTT-3.3.1-8]", kept);
     }
@@ -107,7 +117,7 @@ final class WillTests {
         ctx.connect("dying", true, c -> withWill(c, topic, "will of an earlier connection", c.keepAlive())).disconnect();
         ctx.connect("dying").close();
         ctx.connect("other").publish(marker, "marker", 1);
-        watcher.expectPublish(marker);
+        watcher.expectPublish(Capability.DELIVERY, marker);
         List<Publish> extra = watcher.settle();
         ctx.require(extra.isEmpty(), "no publication when a client without will drops its connection "
                 + "[MQTT-3.1.2-12]", extra);
@@ -123,7 +133,7 @@ final class WillTests {
         leaving.disconnect();
         Peer other = ctx.connect("other");
         other.publish(marker, "marker", 1);
-        watcher.expectPublish(marker);
+        watcher.expectPublish(Capability.DELIVERY, marker);
         List<Publish> wills = watcher.settle().stream().filter(p -> p.topic().equals(topic)).toList();
         ctx.require(wills.isEmpty(), "no will message after DISCONNECT [MQTT-3.14.4-3]", wills);
     }
