@@ -134,8 +134,8 @@ final class ConnectHandler {
      */
     private static void owePubrel(Session s, Client c) {
         long now = System.nanoTime();
-        s.expectPubrels(s.awaitingPubrel().keySet());
-        s.awaitingPubrel().replaceAll((id, in) -> new Session.Incoming(in.publish(), in.held(), now, in.pubrecSeq(), c.id));
+        s.expectPubrels(s.awaitingPubrelMap().keySet());
+        s.awaitingPubrelMap().replaceAll((id, in) -> new Session.Incoming(in.publish(), in.held(), now, in.pubrecSeq(), c.id));
     }
 
     /** CONNACK with a refusal code, then close; nothing more from this client is processed. */

@@ -38,10 +38,10 @@ final class FlowObligations {
     /** A QoS 1 or 2 PUBLISH from the client, before the broker takes it. */
     boolean publish(Client c, Session s, Publish m) {
         int id = m.packetId();
-        if (!s.resendExpected().isEmpty() && !resend(c, s, m)) return false;
+        if (!s.resendExpectedMap().isEmpty() && !resend(c, s, m)) return false;
         // A new packet id can collide only with one still in use.
-        if (!s.awaitingPubrel().isEmpty() || !c.idsHeld.isEmpty()) obligations.checked(c, "MQTT-2.3.1-2");
-        Session.Incoming in = s.awaitingPubrel().get(id);
+        if (!s.awaitingPubrelMap().isEmpty() || !c.idsHeld.isEmpty()) obligations.checked(c, "MQTT-2.3.1-2");
+        Session.Incoming in = s.awaitingPubrelMap().get(id);
         Publish held = c.idsHeld.containsKey(id) ? c.idsHeld.get(id) : null;
         boolean inUse = in != null || c.idsHeld.containsKey(id);
         if (inUse) {
@@ -68,20 +68,20 @@ final class FlowObligations {
         obligations.checked(c, "MQTT-4.4.0-1");
         obligations.checked(c, "MQTT-2.3.1-3");
         // The order of resends can be wrong only when more than one is owed.
-        if (s.resendExpected().size() > 1) obligations.checked(c, "MQTT-4.6.0-1");
-        Publish expected = s.resendExpected().get(m.packetId());
+        if (s.resendExpectedMap().size() > 1) obligations.checked(c, "MQTT-4.6.0-1");
+        Publish expected = s.resendExpectedMap().get(m.packetId());
         if (expected != null && sameMessage(expected, m)) {
-            int first = s.resendExpected().keySet().iterator().next();
-            s.resendExpected().remove(m.packetId());
+            int first = s.resendExpectedMap().keySet().iterator().next();
+            s.resendExpectedMap().remove(m.packetId());
             obligations.checked(c, "MQTT-3.3.1-1");
             if (!m.dup() && !breach(c, "MQTT-3.3.1-1", m, "unacknowledged PUBLISH resent with DUP=0")) return false;
             if (first != m.packetId()) return breach(c, "MQTT-4.6.0-1", m, "resent packet id " + m.packetId()
                     + " before packet id " + first + ", which was sent first");
             return true;
         }
-        for (Map.Entry<Integer, Publish> e : s.resendExpected().entrySet()) {
+        for (Map.Entry<Integer, Publish> e : s.resendExpectedMap().entrySet()) {
             if (sameMessage(e.getValue(), m)) {
-                s.resendExpected().remove(e.getKey());
+                s.resendExpectedMap().remove(e.getKey());
                 return breach(c, "MQTT-2.3.1-3", m, "PUBLISH first sent with packet id " + e.getKey()
                         + " resent with packet id " + m.packetId());
             }
@@ -91,15 +91,15 @@ final class FlowObligations {
 
     /** SUBSCRIBE or UNSUBSCRIBE: its packet id must not be one in use. */
     boolean newPacketId(Client c, Session s, Packet p, int id) {
-        if (s.awaitingPubrel().isEmpty() && c.idsHeld.isEmpty()) return true;
+        if (s.awaitingPubrelMap().isEmpty() && c.idsHeld.isEmpty()) return true;
         obligations.checked(c, "MQTT-2.3.1-2");
-        if (!s.awaitingPubrel().containsKey(id) && !c.idsHeld.containsKey(id)) return true;
+        if (!s.awaitingPubrelMap().containsKey(id) && !c.idsHeld.containsKey(id)) return true;
         return breach(c, "MQTT-2.3.1-2", p, p.type() + " with packet id " + id + ", still in use by a PUBLISH flow");
     }
 
     /** PUBACK or PUBREC for a broker PUBLISH; {@code qos} is the QoS that answer belongs to. */
     boolean publishAck(Client c, Session s, Packet p, int id, int qos) {
-        Session.Outgoing o = s.inflight().get(id);
+        Session.Outgoing o = s.inflightMap().get(id);
         if (o == null) return unknownId(c, s, p, id, s.idsSent);
         if (o.publish().qos() != qos) {
             obligations.checked(c, "MQTT-3.3.4-1");
@@ -113,7 +113,7 @@ final class FlowObligations {
         String order = qos == 1 ? "MQTT-4.6.0-2" : "MQTT-4.6.0-3";
         // The order can be wrong only while another flow of this QoS awaits its answer on this connection.
         if (awaitingAnswers(c, s, qos) > 1) obligations.checked(c, order);
-        for (Session.Outgoing e : s.inflight().values()) {
+        for (Session.Outgoing e : s.inflightMap().values()) {
             if (e.publish().packetId() == id) break;
             if (e.connectionId() == c.id && e.publish().qos() == qos && !e.released()) {
                 return breach(c, order, p, p.type() + " for packet id " + id + " before the one for packet id "
@@ -125,13 +125,13 @@ final class FlowObligations {
 
     /** Flows of this QoS sent on this connection that still await their PUBACK or PUBREC. */
     private static long awaitingAnswers(Client c, Session s, int qos) {
-        return s.inflight().values().stream()
+        return s.inflightMap().values().stream()
                 .filter(e -> e.connectionId() == c.id && e.publish().qos() == qos && !e.released()).count();
     }
 
     /** PUBCOMP for a released QoS 2 flow of the broker. */
     boolean pubComp(Client c, Session s, Packet p, int id) {
-        Session.Outgoing o = s.inflight().get(id);
+        Session.Outgoing o = s.inflightMap().get(id);
         if (o == null) return unknownId(c, s, p, id, s.idsSent);
         obligations.checked(c, "MQTT-4.3.3-2");
         if (o.released()) return true;
@@ -141,15 +141,15 @@ final class FlowObligations {
     /** PUBREL for a QoS 2 PUBLISH of the client. */
     boolean pubRel(Client c, Session s, Packet p, int id) {
         if (s.pubrelExpected().remove(id)) obligations.checked(c, "MQTT-4.4.0-1");
-        Session.Incoming in = s.awaitingPubrel().get(id);
+        Session.Incoming in = s.awaitingPubrelMap().get(id);
         if (in == null) return unknownId(c, s, p, id, s.idsReceived);
         obligations.checked(c, "MQTT-4.3.3-1");
         if (in.pubrecAt() == 0) return breach(c, "MQTT-4.3.3-1", p, "PUBREL for packet id " + id + " before the broker sent PUBREC");
         if (in.connectionId() != c.id) return true;
-        if (s.awaitingPubrel().values().stream().filter(e -> e.connectionId() == c.id && e.pubrecAt() != 0).count() > 1) {
+        if (s.awaitingPubrelMap().values().stream().filter(e -> e.connectionId() == c.id && e.pubrecAt() != 0).count() > 1) {
             obligations.checked(c, "MQTT-4.6.0-4");
         }
-        for (Session.Incoming e : s.awaitingPubrel().values()) {
+        for (Session.Incoming e : s.awaitingPubrelMap().values()) {
             if (e != in && e.connectionId() == c.id && e.pubrecAt() != 0 && e.pubrecSeq() < in.pubrecSeq()) {
                 return breach(c, "MQTT-4.6.0-4", p, "PUBREL for packet id " + id + " before the one for packet id "
                         + e.publish().packetId() + ", whose PUBREC was sent first");
@@ -175,7 +175,7 @@ final class FlowObligations {
     boolean overdue(Client c, Session s, long sentBefore, long now, String when) {
         // Output still waiting for the socket: the client is not reading, so it may not have what it owes for.
         if (c.pendingOutput() > 0) return true;
-        for (Session.Outgoing o : s.inflight().values()) {
+        for (Session.Outgoing o : s.inflightMap().values()) {
             if (o.connectionId() != c.id || o.sentAt() > sentBefore) continue;
             int id = o.publish().packetId();
             if (!c.overdueRecorded.add((long) id << 2 | (o.released() ? 1 : 0))) continue;
@@ -189,7 +189,7 @@ final class FlowObligations {
                                     + " PUBLISH packet id " + id + age);
             if (!open) return false;
         }
-        for (Session.Incoming in : s.awaitingPubrel().values()) {
+        for (Session.Incoming in : s.awaitingPubrelMap().values()) {
             if (in.connectionId() != c.id || in.pubrecAt() == 0 || in.pubrecAt() > sentBefore) continue;
             int id = in.publish().packetId();
             boolean resumed = s.pubrelExpected().contains(id);
@@ -210,19 +210,19 @@ final class FlowObligations {
      */
     boolean notResent(Client c, Session s) {
         for (int id : s.pubrelExpected()) {
-            if (!s.awaitingPubrel().containsKey(id) || !c.overdueRecorded.add((long) id << 2 | 2)) continue;
+            if (!s.awaitingPubrelMap().containsKey(id) || !c.overdueRecorded.add((long) id << 2 | 2)) continue;
             obligations.checked(c, "MQTT-4.4.0-1");
             if (!obligations.tolerated(c, "MQTT-4.4.0-1", null, "(no PUBREL " + id + ")",
                     "DISCONNECT without resending PUBREL for packet id " + id + ", acknowledged with PUBREC before "
                             + "the client resumed the session")) return false;
         }
         s.pubrelExpected().clear();
-        for (Publish m : s.resendExpected().values()) {
+        for (Publish m : s.resendExpectedMap().values()) {
             obligations.checked(c, "MQTT-4.4.0-1");
             if (!obligations.tolerated(c, "MQTT-4.4.0-1", null, "(never resent: " + m + ")",
                     "DISCONNECT without resending the unacknowledged PUBLISH packet id " + m.packetId())) return false;
         }
-        s.resendExpected().clear();
+        s.resendExpectedMap().clear();
         return true;
     }
 }

@@ -125,8 +125,8 @@ final class ProtocolHandler implements LinkHandler<Client> {
     private void publish(Client c, Session s, Publish m) {
         Answer answer = m.qos() == 0 ? Answer.NOW : events.publishArrived(m, !s.cleanSession);
         // Dropped once per message: never a resend, a repeat of the last one dropped, or an id awaiting PUBREL.
-        if (answer == Answer.DROP_CONNECTION && !s.cleanSession && s.resendExpected().isEmpty() && !m.dup()
-                && !s.awaitingPubrel().containsKey(m.packetId()) && !FlowObligations.sameMessage(m, s.lastDropped)) {
+        if (answer == Answer.DROP_CONNECTION && !s.cleanSession && s.resendExpectedMap().isEmpty() && !m.dup()
+                && !s.awaitingPubrelMap().containsKey(m.packetId()) && !FlowObligations.sameMessage(m, s.lastDropped)) {
             s.putResendExpected(m.packetId(), m);
             s.lastDropped = m;
             c.link.close("exercise: PUBLISH to " + m.topic() + " dropped unacknowledged");
@@ -142,7 +142,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
                 delivery.publish(m);
             }
             default -> {
-                Session.Incoming in = s.awaitingPubrel().get(m.packetId());
+                Session.Incoming in = s.awaitingPubrelMap().get(m.packetId());
                 if (in == null) {
                     // A PUBLISH repeating an id that awaits PUBREL is the same message: acknowledge, never deliver twice.
                     in = new Session.Incoming(m, config.publishOnPubrel(), 0, 0, c.id);
@@ -161,7 +161,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
 
     /** Sends PUBREC and notes when and where, for the PUBREL checks; nothing if the flow or connection ended. */
     private void sendPubRec(Client c, Session s, int packetId) {
-        Session.Incoming in = s.awaitingPubrel().get(packetId);
+        Session.Incoming in = s.awaitingPubrelMap().get(packetId);
         if (in == null || c.state != Client.State.CONNECTED) return;
         if (in.pubrecAt() == 0 || in.connectionId() != c.id) {
             s.putAwaitingPubrel(packetId, new Session.Incoming(in.publish(), in.held(), System.nanoTime(),
@@ -200,7 +200,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     }
 
     private void pubRec(Client c, Session s, PubRec r) {
-        Session.Outgoing o = s.inflight().get(r.packetId());
+        Session.Outgoing o = s.inflightMap().get(r.packetId());
         boolean cut = o != null && !o.released() && o.publish().qos() == 2 && !s.cleanSession
                 && events.cutBeforePubrel(o.publish());
         if (!delivery.pubRec(s, r.packetId(), !cut)) unexpected(c, r);
@@ -208,7 +208,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     }
 
     private void pubRel(Client c, Session s, PubRel r) {
-        Session.Incoming in = s.awaitingPubrel().remove(r.packetId());
+        Session.Incoming in = s.awaitingPubrelMap().remove(r.packetId());
         if (in != null && events.pubrelArrived(in.publish()) == Answer.LATE) {
             holdAck(c, r.packetId(), null, new PubComp(r.packetId()));
         } else {

@@ -77,7 +77,7 @@ final class Session {
         subscriptions.put(filter, qos);
     }
 
-    Map<Integer, Outgoing> inflight() {
+    Map<Integer, Outgoing> inflightMap() {
         return inflight != null ? inflight : Collections.emptyMap();
     }
 
@@ -86,7 +86,7 @@ final class Session {
         inflight.put(packetId, flow);
     }
 
-    Map<Integer, Incoming> awaitingPubrel() {
+    Map<Integer, Incoming> awaitingPubrelMap() {
         return awaitingPubrel != null ? awaitingPubrel : Collections.emptyMap();
     }
 
@@ -104,7 +104,7 @@ final class Session {
         pubrelExpected = packetIds.isEmpty() ? null : new LinkedHashSet<>(packetIds);
     }
 
-    Map<Integer, Publish> resendExpected() {
+    Map<Integer, Publish> resendExpectedMap() {
         return resendExpected != null ? resendExpected : Collections.emptyMap();
     }
 

@@ -40,11 +40,11 @@ final class SessionStore {
         if (byClientId.get(s.clientId) == s) byClientId.remove(s.clientId);
         for (String filter : s.subscriptions().keySet()) topics.remove(filter, s);
         s.subscriptions().clear();
-        s.inflight().clear();
+        s.inflightMap().clear();
         s.clearQueue();
-        s.awaitingPubrel().clear();
+        s.awaitingPubrelMap().clear();
         s.pubrelExpected().clear();
-        s.resendExpected().clear();
+        s.resendExpectedMap().clear();
         coverage.exercised("MQTT-3.1.2-6");
         if (retained.size() > 0) coverage.exercised("MQTT-3.1.2-7");
     }

@@ -70,7 +70,7 @@ final class SubscribeHandler {
                 any = true;
                 coverage.exercised("MQTT-3.10.4-2");
                 // Flows already started stay in the session and complete normally.
-                if (!s.inflight().isEmpty()) coverage.exercised("MQTT-3.10.4-3");
+                if (!s.inflightMap().isEmpty()) coverage.exercised("MQTT-3.10.4-3");
             }
         }
         if (!any) coverage.exercised("MQTT-3.10.4-5");
