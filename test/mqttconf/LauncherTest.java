@@ -81,7 +81,7 @@ class LauncherTest {
         List<String> calls = calls(newest);
         assertEquals(1, calls.size(), "one call: " + calls);
         String archive = root.resolve("build/mqttconf-java25.0.1.jsa").toString();
-        assertEquals("-XX:+UseSerialGC -Xms8m -XX:NewSize=1m -Xmx256m -XX:TrimNativeHeapInterval=5000 -XX:SharedArchiveFile=" + archive
+        assertEquals("-XX:+UseSerialGC -Xms8m -Xmx256m -XX:TrimNativeHeapInterval=5000 -XX:SharedArchiveFile=" + archive
                 + " -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off -Xmx64m -Dmark=1 -jar "
                 + root.resolve("build/mqttconf.jar") + " version", calls.get(0));
     }
