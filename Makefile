@@ -102,15 +102,22 @@ $(JAR): build/classes.stamp
 	@$(JARTOOL) --create --file $@ --manifest build/manifest.txt -C build/classes .
 	@echo "built $@ ($$(wc -c < $@) bytes)"
 
-# The class-data-sharing archive of bin/mqttconf on this JDK (see README, "JVM options"), from one broker
-# start and stop through the launcher, so that the first run starts as fast as the later ones. When the
-# broker cannot start here, the launcher's first run makes it instead.
+# The class-data-sharing archive of bin/mqttconf on this JDK (see README, "JVM options"): the classes one broker
+# start and stop through the launcher loads (build/cds.classlist), dumped as a static archive of those classes
+# alone. It replaces the JDK's default archive plus a dynamic one on top (2.5 MB less resident) and starts as
+# fast. When the broker cannot start here, the launcher's first run makes a dynamic archive instead.
 build/cds.stamp: $(JAR) bin/mqttconf
-	@rm -f build/mqttconf-java*.jsa
-	@JAVA_HOME='$(JDK)' MQTTCONF_OPTS= bin/mqttconf broker --port 0 > build/cds.log 2>&1 & pid=$$!; \
+	@rm -f build/mqttconf-java*.jsa build/cds.classlist
+	@JAVA_HOME='$(JDK)' MQTTCONF_OPTS='-Xshare:off -XX:DumpLoadedClassList=build/cds.classlist' \
+	  bin/mqttconf broker --port 0 > build/cds.log 2>&1 & pid=$$!; \
 	  i=0; while [ $$i -lt 300 ] && kill -0 $$pid 2>/dev/null && ! grep -q 'Starting the MQTT server' build/cds.log; do \
 	    sleep 0.1; i=$$((i + 1)); done; \
 	  kill -TERM $$pid 2>/dev/null; wait $$pid; \
+	  version=$$(sed -n 's/^JAVA_VERSION="\(.*\)"$$/\1/p' '$(JDK)/release'); \
+	  if [ -s build/cds.classlist ] && [ -n "$$version" ]; then \
+	    $(JAVA) -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile=build/cds.classlist \
+	      -XX:SharedArchiveFile=build/mqttconf-java$$version.jsa -cp $(JAR) >> build/cds.log 2>&1 || \
+	      rm -f build/mqttconf-java$$version.jsa; fi; \
 	  for f in build/mqttconf-java*.jsa; do [ -f "$$f" ] && echo "built $$f ($$(wc -c < "$$f") bytes)"; done; \
 	  touch $@
 

@@ -130,7 +130,7 @@ final class ConnectHandler {
      */
     private static void owePubrel(Session s, Client c) {
         long now = System.nanoTime();
-        s.awaitingPubrel.replaceAll((id, in) -> new Session.Incoming(in.publish(), in.held(), now, in.pubrecSeq(), c.id));
+        s.awaitingPubrelMap().replaceAll((id, in) -> new Session.Incoming(in.publish(), in.held(), now, in.pubrecSeq(), c.id));
     }
 
     /** CONNACK with a refusal code, then close; nothing more from this client is processed. */

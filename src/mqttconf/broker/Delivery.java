@@ -109,13 +109,13 @@ final class Delivery {
     void pump(Session s) {
         Client c = s.connection;
         if (c == null || c.state != Client.State.CONNECTED) return;
-        while (!s.queue.isEmpty() && c.pendingOutput() < config.maxOutputBytes() / 2) {
-            Publish m = s.queue.peek();
+        while (s.queueSize() > 0 && c.pendingOutput() < config.maxOutputBytes() / 2) {
+            Publish m = s.peekQueued();
             if (m.qos() > 0) {
                 int id = s.allocatePacketId();
                 if (id == 0) return;
                 m = m.withQos(m.qos(), id);
-                s.inflight.put(id, new Session.Outgoing(m, false, System.nanoTime(), c.id));
+                s.putInflight(id, new Session.Outgoing(m, false, System.nanoTime(), c.id));
                 if (s.cleanSession) s.idsSent.set(id);
                 coverage.exercised("MQTT-2.3.1-4");
                 coverage.exercised("MQTT-2.3.1-1");
@@ -127,7 +127,7 @@ final class Delivery {
             }
             s.dequeue();
             // Order is decided where a message is sent while another waits behind it.
-            if (!s.queue.isEmpty()) {
+            if (s.queueSize() > 0) {
                 coverage.exercised("MQTT-4.6.0-5");
                 coverage.exercised("MQTT-4.6.0-6");
             }
@@ -144,8 +144,8 @@ final class Delivery {
         queueLimit.resumed(s);
         Client c = s.connection;
         long now = System.nanoTime();
-        s.inflight.replaceAll((id, o) -> new Session.Outgoing(o.publish(), o.released(), now, c.id));
-        for (Session.Outgoing o : s.inflight.values()) {
+        s.inflightMap().replaceAll((id, o) -> new Session.Outgoing(o.publish(), o.released(), now, c.id));
+        for (Session.Outgoing o : s.inflightMap().values()) {
             coverage.exercised("MQTT-4.4.0-1");
             if (o.released()) {
                 sendPubRel(c, o.publish().packetId());
@@ -158,9 +158,9 @@ final class Delivery {
 
     /** PUBACK: the QoS 1 flow ends. False if no QoS 1 flow had this id. */
     boolean pubAck(Session s, int packetId) {
-        Session.Outgoing o = s.inflight.get(packetId);
+        Session.Outgoing o = s.inflightMap().get(packetId);
         if (o == null || o.publish().qos() != 1) return false;
-        s.inflight.remove(packetId);
+        s.inflightMap().remove(packetId);
         pump(s);
         return true;
     }
@@ -170,10 +170,10 @@ final class Delivery {
      * here; PUBREL goes out when the client resumes the session). False if no QoS 2 flow had this id.
      */
     boolean pubRec(Session s, int packetId, boolean sendPubrel) {
-        Session.Outgoing o = s.inflight.get(packetId);
+        Session.Outgoing o = s.inflightMap().get(packetId);
         if (o == null || o.publish().qos() != 2) return false;
         Client c = s.connection;
-        if (!o.released()) s.inflight.put(packetId, new Session.Outgoing(o.publish(), true, System.nanoTime(), c.id));
+        if (!o.released()) s.putInflight(packetId, new Session.Outgoing(o.publish(), true, System.nanoTime(), c.id));
         if (sendPubrel) sendPubRel(c, packetId);
         return true;
     }
@@ -187,9 +187,9 @@ final class Delivery {
 
     /** PUBCOMP: the QoS 2 flow ends. False if no released QoS 2 flow had this id. */
     boolean pubComp(Session s, int packetId) {
-        Session.Outgoing o = s.inflight.get(packetId);
+        Session.Outgoing o = s.inflightMap().get(packetId);
         if (o == null || !o.released()) return false;
-        s.inflight.remove(packetId);
+        s.inflightMap().remove(packetId);
         pump(s);
         return true;
     }

@@ -83,7 +83,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
         Session s = c.session;
         String close = c.events.received(p);
         // The resend of a PUBLISH dropped unanswered (exercise topic): the next one may be dropped again.
-        if (p instanceof Publish m && !s.resendExpected.isEmpty()) s.resendExpected.values().removeIf(m::sameMessage);
+        if (p instanceof Publish m && !s.resendExpectedMap().isEmpty()) s.resendExpectedMap().values().removeIf(m::sameMessage);
         if (closeIfAsked(c, close)) return;
         switch (p) {
             case Connect x -> {
@@ -116,9 +116,9 @@ final class ProtocolHandler implements LinkHandler<Client> {
     private void publish(Client c, Session s, Publish m) {
         Answer answer = m.qos() == 0 ? Answer.NOW : events.publishArrived(m, !s.cleanSession);
         // Dropped once per message: never a resend, a repeat of the last one dropped, or an id awaiting PUBREL.
-        if (answer == Answer.DROP_CONNECTION && !s.cleanSession && s.resendExpected.isEmpty() && !m.dup()
-                && !s.awaitingPubrel.containsKey(m.packetId()) && !m.sameMessage(s.lastDropped)) {
-            s.resendExpected.put(m.packetId(), m);
+        if (answer == Answer.DROP_CONNECTION && !s.cleanSession && s.resendExpectedMap().isEmpty() && !m.dup()
+                && !s.awaitingPubrelMap().containsKey(m.packetId()) && !m.sameMessage(s.lastDropped)) {
+            s.putResendExpected(m.packetId(), m);
             s.lastDropped = m;
             c.link.close("exercise: PUBLISH to " + m.topic() + " dropped unacknowledged");
             return;
@@ -133,11 +133,11 @@ final class ProtocolHandler implements LinkHandler<Client> {
                 delivery.publish(m);
             }
             default -> {
-                Session.Incoming in = s.awaitingPubrel.get(m.packetId());
+                Session.Incoming in = s.awaitingPubrelMap().get(m.packetId());
                 if (in == null) {
                     // A PUBLISH repeating an id that awaits PUBREL is the same message: acknowledge, never deliver twice.
                     in = new Session.Incoming(m, config.publishOnPubrel(), 0, 0, c.id);
-                    s.awaitingPubrel.put(m.packetId(), in);
+                    s.putAwaitingPubrel(m.packetId(), in);
                     if (!config.publishOnPubrel()) delivery.publish(m);
                 }
                 if (slow) {
@@ -152,10 +152,10 @@ final class ProtocolHandler implements LinkHandler<Client> {
 
     /** Sends PUBREC and notes when and where, for the PUBREL checks; nothing if the flow or connection ended. */
     private void sendPubRec(Client c, Session s, int packetId) {
-        Session.Incoming in = s.awaitingPubrel.get(packetId);
+        Session.Incoming in = s.awaitingPubrelMap().get(packetId);
         if (in == null || c.state != Client.State.CONNECTED) return;
         if (in.pubrecAt() == 0 || in.connectionId() != c.id) {
-            s.awaitingPubrel.put(packetId, new Session.Incoming(in.publish(), in.held(), System.nanoTime(),
+            s.putAwaitingPubrel(packetId, new Session.Incoming(in.publish(), in.held(), System.nanoTime(),
                     ++s.pubrecSeq, c.id));
         }
         coverage.exercised("MQTT-3.3.4-1");
@@ -191,7 +191,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     }
 
     private void pubRec(Client c, Session s, PubRec r) {
-        Session.Outgoing o = s.inflight.get(r.packetId());
+        Session.Outgoing o = s.inflightMap().get(r.packetId());
         boolean cut = o != null && !o.released() && o.publish().qos() == 2 && !s.cleanSession
                 && events.cutBeforePubrel(o.publish());
         if (!delivery.pubRec(s, r.packetId(), !cut)) unexpected(c, r);
@@ -199,7 +199,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
     }
 
     private void pubRel(Client c, Session s, PubRel r) {
-        Session.Incoming in = s.awaitingPubrel.remove(r.packetId());
+        Session.Incoming in = s.awaitingPubrelMap().remove(r.packetId());
         if (in != null && events.pubrelArrived(in.publish()) == Answer.LATE) {
             holdAck(c, r.packetId(), null, new PubComp(r.packetId()));
         } else {
@@ -223,7 +223,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
         long now = System.nanoTime();
         if (closeIfAsked(c, c.events.resendsOwed())) return;
         // Owed or not, the client had its chance to resend what was dropped.
-        s.resendExpected.clear();
+        s.resendExpectedMap().clear();
         long sentBefore = now - config.disconnectGrace().toNanos();
         if (closeIfAsked(c, c.events.answersOwed(sentBefore, now, "before DISCONNECT"))) return;
         c.events.keepAliveKept();
@@ -354,7 +354,7 @@ final class ProtocolHandler implements LinkHandler<Client> {
 
     @Override
     public void outputDrained(Client c) {
-        if (c.session != null && !c.session.queue.isEmpty()) delivery.pump(c.session);
+        if (c.session != null && c.session.queueSize() > 0) delivery.pump(c.session);
     }
 
     /** The client closed its socket after DISCONNECT, as it must [MQTT-3.14.4-1]. */

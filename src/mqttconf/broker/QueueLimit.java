@@ -19,7 +19,7 @@ final class QueueLimit {
 
     /** Whether {@code message} may join the queue of offline {@code s}, after dropping a QoS 0 message if needed. */
     boolean admit(Session s, Publish message) {
-        if (s.queue.size() < max) return true;
+        if (s.queueSize() < max) return true;
         if (message.qos() > 0) {
             Publish oldest = s.removeOldestQos0();
             if (oldest != null) {

@@ -33,20 +33,23 @@ final class Session implements SessionView {
 
     final String clientId;
     final boolean cleanSession;
+    // Each collection below is made on its first entry: most sessions never hold a flow or a queued message, and
+    // ten thousand idle clients would otherwise hold ten thousand sets of empty collections (about 0.6 KB each).
+    // Until then its accessor returns an empty collection on which reads, removals, clear and replaceAll work.
     /** Topic filter to granted QoS, in subscribe order. */
-    final Map<String, Integer> subscriptions = new LinkedHashMap<>();
+    private LinkedHashMap<String, Integer> subscriptions;
     /** Unacknowledged outgoing flows in the order their PUBLISH was first sent. */
-    final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
+    private LinkedHashMap<Integer, Outgoing> inflight;
     /** Messages not yet sent (no packet id yet), in arrival order. */
-    final ArrayDeque<Publish> queue = new ArrayDeque<>();
+    private ArrayDeque<Publish> queue;
     /** Incoming QoS 2 flows between PUBREC and PUBREL by client packet id, in order of their first PUBREC. */
-    final LinkedHashMap<Integer, Incoming> awaitingPubrel = new LinkedHashMap<>();
+    private LinkedHashMap<Integer, Incoming> awaitingPubrel;
     /** PUBLISH packets the broker dropped unacknowledged (exercise topic) that the client must resend, in order. */
-    final LinkedHashMap<Integer, Publish> resendExpected = new LinkedHashMap<>();
+    private LinkedHashMap<Integer, Publish> resendExpected;
     /** The last PUBLISH dropped for the exercise: its resend, under whatever id, is never dropped again. */
     Publish lastDropped;
     /** In a clean session: server packet ids ever used [MQTT-2.3.1-6]. */
-    final BitSet idsSent = new BitSet();
+    final BitSet idsSent = new BitSet(0);
     /** The connection this session is attached to, or null while the client is away. */
     Client connection;
 
@@ -63,19 +66,71 @@ final class Session implements SessionView {
         this.cleanSession = cleanSession;
     }
 
+    Map<String, Integer> subscriptions() {
+        return subscriptions != null ? subscriptions : Collections.emptyMap();
+    }
+
+    void putSubscription(String filter, int qos) {
+        if (subscriptions == null) subscriptions = new LinkedHashMap<>();
+        subscriptions.put(filter, qos);
+    }
+
+    Map<Integer, Outgoing> inflightMap() {
+        return inflight != null ? inflight : Collections.emptyMap();
+    }
+
+    void putInflight(int packetId, Outgoing flow) {
+        if (inflight == null) inflight = new LinkedHashMap<>();
+        inflight.put(packetId, flow);
+    }
+
+    Map<Integer, Incoming> awaitingPubrelMap() {
+        return awaitingPubrel != null ? awaitingPubrel : Collections.emptyMap();
+    }
+
+    void putAwaitingPubrel(int packetId, Incoming flow) {
+        if (awaitingPubrel == null) awaitingPubrel = new LinkedHashMap<>();
+        awaitingPubrel.put(packetId, flow);
+    }
+
+    Map<Integer, Publish> resendExpectedMap() {
+        return resendExpected != null ? resendExpected : Collections.emptyMap();
+    }
+
+    void putResendExpected(int packetId, Publish message) {
+        if (resendExpected == null) resendExpected = new LinkedHashMap<>();
+        resendExpected.put(packetId, message);
+    }
+
     void enqueue(Publish message) {
+        if (queue == null) queue = new ArrayDeque<>();
         queue.add(message);
         queuedBytes += Encoder.size(message);
     }
 
+    /** The oldest message not yet sent, or null when none waits. */
+    Publish peekQueued() {
+        return queue != null ? queue.peek() : null;
+    }
+
     Publish dequeue() {
-        Publish m = queue.poll();
+        Publish m = queue != null ? queue.poll() : null;
         if (m != null) queuedBytes -= Encoder.size(m);
         return m;
     }
 
+    int queueSize() {
+        return queue != null ? queue.size() : 0;
+    }
+
+    void clearQueue() {
+        queue = null;
+        queuedBytes = 0;
+    }
+
     /** Removes and returns the oldest queued QoS 0 message, or null when none is queued. */
     Publish removeOldestQos0() {
+        if (queue == null) return null;
         for (Iterator<Publish> i = queue.iterator(); i.hasNext(); ) {
             Publish m = i.next();
             if (m.qos() == 0) {
@@ -96,7 +151,7 @@ final class Session implements SessionView {
         for (int tries = 0; tries < 65535; tries++) {
             int id = nextPacketId;
             nextPacketId = id == 65535 ? 1 : id + 1;
-            if (!inflight.containsKey(id)) return id;
+            if (inflight == null || !inflight.containsKey(id)) return id;
         }
         return 0;
     }
@@ -108,17 +163,17 @@ final class Session implements SessionView {
 
     @Override
     public SequencedMap<Integer, OutgoingFlow> inflight() {
-        return Collections.unmodifiableSequencedMap(inflight);
+        return inflight != null ? Collections.unmodifiableSequencedMap(inflight) : Collections.emptyNavigableMap();
     }
 
     @Override
     public SequencedMap<Integer, IncomingFlow> awaitingPubrel() {
-        return Collections.unmodifiableSequencedMap(awaitingPubrel);
+        return awaitingPubrel != null ? Collections.unmodifiableSequencedMap(awaitingPubrel) : Collections.emptyNavigableMap();
     }
 
     @Override
     public SequencedMap<Integer, Publish> resendExpected() {
-        return Collections.unmodifiableSequencedMap(resendExpected);
+        return resendExpected != null ? Collections.unmodifiableSequencedMap(resendExpected) : Collections.emptyNavigableMap();
     }
 
     @Override

@@ -38,12 +38,12 @@ final class SessionStore {
     /** Ends a session: its subscriptions, flows and queued messages go; retained messages stay. */
     void discard(Session s) {
         if (byClientId.get(s.clientId) == s) byClientId.remove(s.clientId);
-        for (String filter : s.subscriptions.keySet()) topics.remove(filter, s);
-        s.subscriptions.clear();
-        s.inflight.clear();
-        s.queue.clear();
-        s.awaitingPubrel.clear();
-        s.resendExpected.clear();
+        for (String filter : s.subscriptions().keySet()) topics.remove(filter, s);
+        s.subscriptions().clear();
+        s.inflightMap().clear();
+        s.clearQueue();
+        s.awaitingPubrelMap().clear();
+        s.resendExpectedMap().clear();
         coverage.exercised("MQTT-3.1.2-6");
         if (retained.size() > 0) coverage.exercised("MQTT-3.1.2-7");
     }
@@ -64,7 +64,7 @@ final class SessionStore {
     /** Messages waiting in the queues of all sessions. */
     long queuedMessages() {
         long n = 0;
-        for (Session s : byClientId.values()) n += s.queue.size();
+        for (Session s : byClientId.values()) n += s.queueSize();
         return n;
     }
 }

@@ -38,7 +38,7 @@ final class SubscribeHandler {
                 continue;
             }
             if (topics.add(filter, s, qos)) coverage.exercised("MQTT-3.8.4-3");
-            s.subscriptions.put(filter, qos);
+            s.putSubscription(filter, qos);
             codes.add(qos);
             granted.add(new Subscription(filter, qos));
         }
@@ -64,13 +64,13 @@ final class SubscribeHandler {
         boolean any = false;
         for (String filter : p.filters()) {
             // Compared character by character against the filters held, when there are any.
-            if (!s.subscriptions.isEmpty()) coverage.exercised("MQTT-3.10.4-1");
-            if (s.subscriptions.remove(filter) != null) {
+            if (!s.subscriptions().isEmpty()) coverage.exercised("MQTT-3.10.4-1");
+            if (s.subscriptions().remove(filter) != null) {
                 topics.remove(filter, s);
                 any = true;
                 coverage.exercised("MQTT-3.10.4-2");
                 // Flows already started stay in the session and complete normally.
-                if (!s.inflight.isEmpty()) coverage.exercised("MQTT-3.10.4-3");
+                if (!s.inflightMap().isEmpty()) coverage.exercised("MQTT-3.10.4-3");
             }
         }
         if (!any) coverage.exercised("MQTT-3.10.4-5");

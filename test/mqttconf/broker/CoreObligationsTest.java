@@ -54,7 +54,7 @@ class CoreObligationsTest extends CoreTestBase {
         sub.receive(new PubAck(got.get(0).packetId()));
         assertEquals(List.of("MQTT-4.6.0-2"), breached());
         assertNull(sub.closedFor);
-        assertTrue(sub.client.session.inflight.isEmpty(), "both flows ended");
+        assertTrue(sub.client.session.inflightMap().isEmpty(), "both flows ended");
     }
 
     @Test
@@ -64,7 +64,7 @@ class CoreObligationsTest extends CoreTestBase {
         List<Publish> got = twoDeliveries(sub);
         sub.receive(new PubAck(got.get(1).packetId()));
         sub.receive(new PubAck(got.get(0).packetId()));
-        assertTrue(sub.client.session.inflight.isEmpty(), "both flows ended");
+        assertTrue(sub.client.session.inflightMap().isEmpty(), "both flows ended");
         FakeLink twice = connected("twice", true);
         twice.receive(Connect.of("twice", true, 0));
         assertTrue(twice.closedFor.startsWith("protocol violation"), twice.closedFor);
