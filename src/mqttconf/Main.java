@@ -13,12 +13,12 @@ import mqttconf.cli.CertsMode;
 import mqttconf.cli.Exit;
 import mqttconf.cli.Mode;
 import mqttconf.cli.StatementsMode;
+import mqttconf.cli.TestMode;
 import mqttconf.cli.UsageException;
 import mqttconf.cli.VersionMode;
 import mqttconf.explore.ExploreMode;
 import mqttconf.explore.ReplayCases;
 import mqttconf.loss.LossMode;
-import mqttconf.suite.TestMode;
 import mqttconf.util.Version;
 
 /**

@@ -7,7 +7,7 @@ import java.util.List;
 import mqttconf.cli.Args;
 import mqttconf.cli.UsageException;
 import mqttconf.client.Dialer;
-import mqttconf.suite.Transports;
+import mqttconf.cli.Transports;
 
 /**
  * What one load run does, as the command line of {@code mqttconf bench} says it.

@@ -258,7 +258,7 @@ public final class Runner {
      * connections, and what the run left on the server is cleaned up within {@code budget}. Returns one line
      * saying what was cleaned and what is left, or null when the run had already finished.
      */
-    String stop(Duration budget) {
+    public String stop(Duration budget) {
         if (finished) return null;
         cleanup.stop();
         for (Context c : running) c.closeAll();
@@ -390,7 +390,7 @@ public final class Runner {
     }
 
     /** A duration in seconds for messages: {@code 3 s}, {@code 1.5 s}. */
-    static String seconds(Duration d) {
+    public static String seconds(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? ms / 1000 + " s" : String.format("%.1f s", ms / 1000.0);
     }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import mqttconf.cli.UsageException;
 import mqttconf.spec.Statements;
 
 /**
@@ -22,11 +21,11 @@ public record Selection(List<String> only, List<String> skip, List<String> state
             try {
                 Statements.get(id);
             } catch (IllegalArgumentException e) {
-                throw new UsageException("--statement: unknown statement id '" + id + "' (e.g. MQTT-3.1.2-24)");
+                throw new IllegalArgumentException("--statement: unknown statement id '" + id + "' (e.g. MQTT-3.1.2-24)");
             }
         }
         for (String s : sections) {
-            if (!s.matches("[1-9][0-9]*(\\.[0-9]+)*")) throw new UsageException("--section: '" + s + "' is not a section number like 3.8");
+            if (!s.matches("[1-9][0-9]*(\\.[0-9]+)*")) throw new IllegalArgumentException("--section: '" + s + "' is not a section number like 3.8");
         }
     }
 

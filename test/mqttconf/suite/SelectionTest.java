@@ -10,7 +10,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import mqttconf.cli.UsageException;
 
 class SelectionTest {
     private static List<String> names(Selection s) {
@@ -58,7 +57,7 @@ class SelectionTest {
 
     @Test
     void unknownStatementOrBadSectionIsAUsageError() {
-        assertThrows(UsageException.class, () -> new Selection(List.of(), List.of(), List.of("MQTT" + "-9.9.9-9"), List.of()));
-        assertThrows(UsageException.class, () -> new Selection(List.of(), List.of(), List.of(), List.of("three")));
+        assertThrows(IllegalArgumentException.class, () -> new Selection(List.of(), List.of(), List.of("MQTT" + "-9.9.9-9"), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new Selection(List.of(), List.of(), List.of(), List.of("three")));
     }
 }

@@ -32,6 +32,7 @@ import mqttconf.codec.Packet.SubAck;
 import mqttconf.codec.Packet.Subscribe;
 import mqttconf.codec.Packet.Subscription;
 import mqttconf.suite.Runner.Report;
+import mqttconf.cli.TestMode;
 
 /**
  * What the shutdown hook of test mode does on Ctrl-C, run directly (no signal): a run stopped halfway starts no

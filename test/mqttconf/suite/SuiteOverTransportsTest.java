@@ -21,6 +21,7 @@ import mqttconf.suite.Runner.Report;
 import mqttconf.tls.CertGenerator;
 import mqttconf.tls.TestCerts;
 import mqttconf.tls.TlsContexts;
+import mqttconf.cli.Transports;
 
 /** The whole suite, unchanged, over TLS, WebSocket and WebSocket over TLS against our broker. */
 class SuiteOverTransportsTest {

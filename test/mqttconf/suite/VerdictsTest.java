@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import mqttconf.broker.Broker;
 import mqttconf.broker.BrokerConfig;
+import mqttconf.cli.TestMode;
 import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.ConnAck;
 import mqttconf.codec.Packet.Connect;

@@ -1,4 +1,4 @@
-package mqttconf.suite;
+package mqttconf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import mqttconf.broker.Broker;
 import mqttconf.broker.BrokerConfig;
 import mqttconf.util.MiniJson;
+import mqttconf.suite.Suite;
 
 /**
  * A run stopped halfway (SIGINT or SIGTERM) prints its summary and writes every report for what ran, marked

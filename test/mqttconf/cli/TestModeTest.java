@@ -1,4 +1,4 @@
-package mqttconf.suite;
+package mqttconf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +13,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import mqttconf.cli.Run;
+import mqttconf.suite.Result;
+import mqttconf.suite.Runner;
+import mqttconf.suite.Suite;
+import mqttconf.suite.TestCase;
+import mqttconf.suite.Verdict;
 
 /** The command line of test mode: listing, usage errors, an unreachable server (broken servers: BrokenServerTest). */
 class TestModeTest {

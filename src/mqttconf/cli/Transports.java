@@ -1,4 +1,4 @@
-package mqttconf.suite;
+package mqttconf.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -6,8 +6,6 @@ import java.util.Locale;
 
 import javax.net.ssl.SSLContext;
 
-import mqttconf.cli.Args;
-import mqttconf.cli.UsageException;
 import mqttconf.client.Dialer;
 import mqttconf.tls.PemException;
 import mqttconf.tls.TlsContexts;

@@ -1,4 +1,4 @@
-package mqttconf.suite;
+package mqttconf.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,11 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import mqttconf.cli.Args;
-import mqttconf.cli.Exit;
-import mqttconf.cli.Mode;
 import mqttconf.util.Reasons;
-import mqttconf.cli.UsageException;
 import mqttconf.client.TestClient;
 import mqttconf.client.TestClient.Event;
 import mqttconf.codec.Bytes;
@@ -34,6 +30,13 @@ import mqttconf.report.OutputPaths;
 import mqttconf.report.OutputPaths.Output;
 import mqttconf.report.RunInfo;
 import mqttconf.report.SuiteHtmlReport;
+import mqttconf.suite.RunConfig;
+import mqttconf.suite.Runner;
+import mqttconf.suite.Selection;
+import mqttconf.suite.Suite;
+import mqttconf.suite.SuiteCoverage;
+import mqttconf.suite.TestCase;
+import mqttconf.suite.Verdict;
 import mqttconf.suite.Runner.Report;
 
 /** {@code mqttconf test [host:port]}: runs the conformance suite against a server. */
@@ -42,7 +45,7 @@ public final class TestMode implements Mode {
     /** The filter Paho's test broker (and ours) refuses with 0x80; a server that grants it is only observed. */
     static final String DEFAULT_NOSUBSCRIBE_FILTER = "test/nosubscribe";
     /** How long an interrupted run may spend removing what it left on the server. */
-    static final Duration STOP_BUDGET = Duration.ofSeconds(3);
+    public static final Duration STOP_BUDGET = Duration.ofSeconds(3);
     /** How long the stop waits, after the cleanup, for the summary and the reports of an interrupted run. */
     static final Duration REPORT_BUDGET = Duration.ofSeconds(10);
     /** The exit status of a run cut short by SIGINT (SIGTERM gives 143: the JVM exits with 128 + the signal). */
@@ -163,7 +166,12 @@ public final class TestMode implements Mode {
                 .option("timeout").option("late-wait").option("parallel").option("keepalive-seconds").option("nosubscribe-filter")
                 .flag("tls").option("cafile").option("cert").option("key").flag("insecure")
                 .flag("quiet", 'q').flag("verbose", 'v').option("junit").option("json").option("html").option("replay").parse(argv);
-        Selection selection = new Selection(a.values("only"), a.values("skip"), a.values("statement"), a.values("section"));
+        Selection selection;
+        try {
+            selection = new Selection(a.values("only"), a.values("skip"), a.values("statement"), a.values("section"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         List<TestCase> tests = new ArrayList<>(selection.apply(Suite.all()));
         tests.addAll(replays.apply(a.values("replay")));
         if (tests.isEmpty()) throw new UsageException("no test matches the selection (see --list)");
@@ -262,7 +270,7 @@ public final class TestMode implements Mode {
      * On SIGINT or SIGTERM during the run: stop it and remove what it left on the server within
      * {@link #STOP_BUDGET}, then say in one line what was cleaned or left.
      */
-    static Thread stopHook(Runner runner, PrintStream err) {
+    public static Thread stopHook(Runner runner, PrintStream err) {
         return new Thread(() -> {
             String line = runner.stop(STOP_BUDGET);
             if (line != null) err.println("mqttconf test: " + line);
@@ -270,7 +278,7 @@ public final class TestMode implements Mode {
     }
 
     /** 1 when a MUST failed or the server stopped serving, else 3 when a test could not run, else 0. */
-    static int exitCode(Report report) {
+    public static int exitCode(Report report) {
         if (report.count(Verdict.FAIL) > 0 || report.count(Verdict.NOT_SERVING) > 0) return Exit.FAILURES;
         if (report.count(Verdict.ERROR) > 0) return Exit.INTERNAL;
         return Exit.OK;
