@@ -54,7 +54,7 @@ class StopCleanupTest {
                 p.publishRetained(made[0], "left by an interrupted run", 1);
                 leftSomething.countDown();
                 // Waits until the stop takes its connection away (or WAIT, if it never comes).
-                p.expect(PingResp.class, x -> true, "the connection closed by the stop");
+                p.expect(PingResp.class, x -> true, "the connection closed by the stop [MQTT-3.3.1-5]");
             });
             TestCase never = TestCase.must("stop.never-started", List.of("MQTT-3.3.1-5"), "must not start", ctx -> ctx.connect("x"));
             Runner runner = new Runner(config, r -> { });
