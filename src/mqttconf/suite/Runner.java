@@ -32,6 +32,9 @@ public final class Runner {
     private final Set<Context> running = ConcurrentHashMap.newKeySet();
     /** The capabilities each test used (from its last run). */
     private final Map<String, Set<Capability>> uses = new ConcurrentHashMap<>();
+    /** Tests whose last PASS rests on the server saying nothing, and why (see {@link Context#restsOnSilence}). */
+    private final Map<String, String> silentPasses = new ConcurrentHashMap<>();
+    private volatile Watchdog dog;
     /** Taken by whoever runs the cleanup: the end of the run or {@link #stop}, never both. */
     private final AtomicBoolean cleanupTaken = new AtomicBoolean();
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -88,10 +91,13 @@ public final class Runner {
         Traffic traffic = new Traffic();
         List<ServerEvent> events;
         try (Watchdog dog = new Watchdog(config, traffic)) {
+            this.dog = dog;
             // Background tests each hold a slot of their own, beyond --parallel: they wait far more than they work.
             Thread behind = Thread.ofVirtual().name("background-tests").start(() -> phase(tests, background,
                     Math.max(1, background.size()), true, 0, results, spans, dog, traffic));
             phase(tests, together, Math.max(1, config.parallel()), true, 0, results, spans, dog, traffic);
+            // Alone means alone: not beside the background tests either.
+            behind.join();
             phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
             // Each failure again, one at a time (only waits for a close or a re-send overlap). Not a test that
             // stopped the server: run again, it would only stop it again.
@@ -108,9 +114,16 @@ public final class Runner {
                 }
             }
             behind.join();
-            List<String> triggers = dog.triggers();
+            List<String> triggers = dog.judgedTriggers();
             for (int i = 0; i < n; i++) {
                 Result r = results[i];
+                String silent = silentPasses.get(r.test().name());
+                if (silent != null && (r.verdict() == Verdict.PASS || r.verdict() == Verdict.OBSERVED)
+                        && dog.outageDuring(spans[i][0], spans[i][1]) != Watchdog.Extent.NONE) {
+                    results[i] = notServing(r, "not judged: " + silent + ", while the server was not serving (see the "
+                            + "run's server events): a server that stopped answering closes the same way");
+                    continue;
+                }
                 if (r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || triggers.contains(r.test().name())) continue;
                 Watchdog.Extent lost = dog.outageDuring(spans[i][0], spans[i][1]);
                 // Partly serving (some client ids lost): only a failure where the server said nothing is its doing.
@@ -169,9 +182,16 @@ public final class Runner {
                 slots.acquireUninterruptibly();
             }
         };
+        int partialSeen = dog.partialOutages();
+        List<Integer> started = new ArrayList<>();
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i : indices) {
                 TestCase t = tests.get(i);
+                if (attempt == 0 && overlapWaits && dog.partialOutages() != partialSeen && dog.partlyServing()) {
+                    partialSeen = dog.partialOutages();
+                    rerunAfterPartialOutage(tests, started, running, pool, slots, waits, results, spans, dog, traffic);
+                }
                 if (!abandoned && dog.down()) {
                     try {
                         if (!dog.awaitServing(recoveryBound())) abandoned = true;
@@ -188,7 +208,8 @@ public final class Runner {
                 }
                 // Taken here, not in the task, so tests start in their order (each running test ends within its budget).
                 slots.acquireUninterruptibly();
-                pool.submit(() -> {
+                started.add(i);
+                running.add(pool.submit(() -> {
                     try {
                         Result r = cleanup.stopped() ? new Result(t, Verdict.SKIP, Duration.ZERO,
                                 "not started: the run was stopped", null, null, List.of(), null)
@@ -205,9 +226,63 @@ public final class Runner {
                     } finally {
                         slots.release();
                     }
-                });
+                }));
             }
         }
+    }
+
+    /** The attempt number of a re-run after a partial outage: its own client ids and topics. */
+    private static final int AFTER_PARTIAL_OUTAGE = 2;
+
+    /**
+     * The server just lost some client ids (a worker per client-id hash, say): the tests that failed since the
+     * outage's trigger may have failed only because their ids were among them, a different set each run. Once the
+     * running tests end, those run again now, while the server still serves the other ids, with ids it was just seen
+     * to answer ({@link Context#clientId}); the trigger itself is not run again (it would take the next worker).
+     */
+    private void rerunAfterPartialOutage(List<TestCase> tests, List<Integer> started,
+                                         List<java.util.concurrent.Future<?>> running, ExecutorService pool,
+                                         Semaphore slots, Context.Waits waits, Result[] results, long[][] spans,
+                                         Watchdog dog, Traffic traffic) {
+        for (java.util.concurrent.Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the task recorded its own result
+            }
+        }
+        long from = dog.outageFrom();
+        String trigger = dog.currentTrigger();
+        List<java.util.concurrent.Future<?>> again = new ArrayList<>();
+        for (int i : started) {
+            Result r = results[i];
+            if (r == null || r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || spans[i][1] < from
+                    || tests.get(i).name().equals(trigger) || cleanup.stopped()) {
+                continue;
+            }
+            TestCase t = tests.get(i);
+            slots.acquireUninterruptibly();
+            again.add(pool.submit(() -> {
+                try {
+                    Result a = timed(t, AFTER_PARTIAL_OUTAGE * tests.size() + i, AFTER_PARTIAL_OUTAGE, waits, traffic, spans[i]);
+                    results[i] = a;
+                    if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED || a.verdict() == Verdict.SKIP) {
+                        synchronized (progress) {
+                            progress.accept(a);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        running.clear();
+        running.addAll(again);
     }
 
     /** Runs one test and notes when it ran (nano times) in {@code span}. */
@@ -287,11 +362,14 @@ public final class Runner {
 
     private Result runOne(TestCase test, int index, int attempt, Context.Waits waits, Traffic traffic)
             throws InterruptedException {
-        Context ctx = new Context(config, test, index, cleanup, waits, traffic, attempt);
+        Context ctx = new Context(config, test, index, cleanup, waits, traffic, attempt, dog);
         running.add(ctx);
         try {
             Result r = runWithinBudget(test, ctx);
             uses.put(test.name(), ctx.uses());
+            String silent = ctx.restsOnSilence();
+            if (silent != null) silentPasses.put(test.name(), silent);
+            else silentPasses.remove(test.name());
             // A test the stop took the connections from says nothing about the server.
             if (cleanup.stopped() && (r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR)) {
                 return new Result(test, Verdict.SKIP, r.duration(), "stopped while running", null, null, r.notes(), null);

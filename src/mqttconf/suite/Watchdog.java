@@ -38,11 +38,11 @@ final class Watchdog implements AutoCloseable {
      */
     record Outage(long from, long to, boolean total) {
         /**
-         * A test overlaps an outage if it went on for a period after the server was last seen serving: one that
-         * ended just as the server stopped spent its waits while it served.
+         * A test overlaps an outage if it went on after its trigger was sent (or, without one, for a period after the
+         * server was last seen serving): one that ended before spent its waits while the server served.
          */
         boolean overlaps(long start, long end) {
-            return start <= to && end >= from + PERIOD.toNanos();
+            return start <= to && end >= from;
         }
     }
 
@@ -52,11 +52,29 @@ final class Watchdog implements AutoCloseable {
     private final List<Outage> outages = new ArrayList<>();
     private final List<ServerEvent> events = new ArrayList<>();
     private final List<String> triggers = new ArrayList<>();
+    /**
+     * The triggers of outages that began while the server served fully: the packet is then singled out well. When a
+     * server answering some client ids stops answering any, many requests were already going unanswered, so the
+     * one named is only the likeliest: its test is judged like the others.
+     */
+    private final List<String> judged = new ArrayList<>();
+    private boolean segmentEscalated;
     private volatile boolean closing;
     /** When the last round answered in full ended, and when it started (the trigger came after that). */
     private long lastServed = System.nanoTime();
     private long lastRoundStart = lastServed;
     private long downSince = -1;
+    /** Where the current outage starts for the tests: at its trigger's packet when one is named, else the last round served. */
+    private long segmentFrom;
+    /** The start of the last round with some CONNACK and when it ended; the first round with none. */
+    private long lastSomeRoundStart = lastRoundStart;
+    private long lastSomeServed = lastServed;
+    private long firstNoneRoundStart;
+    /** Some round of the current outage was answered in part; the outage went from partial to total. */
+    private boolean someAnswered;
+    private boolean escalated;
+    /** How many outages began with the server answering some client ids (each may call for re-runs). */
+    private int partialSegments;
     private String downWhat;
     private Traffic.Trigger downTrigger;
     private int probeCount;
@@ -148,22 +166,54 @@ final class Watchdog implements AutoCloseable {
             failingRounds = 0;
             lastRoundNone = false;
             lastRoundStart = roundStart;
+            lastSomeRoundStart = roundStart;
             lastServed = now;
+            lastSomeServed = now;
             notifyAll();
             return;
         }
         if (!served) return;
         failingRounds++;
+        if (none && !lastRoundNone) firstNoneRoundStart = roundStart;
         // Two rounds in a row without any CONNACK: with a worker per client-id hash lost, a round of random ids
         // all landing on it is not rare; two are.
         totalNow = none && lastRoundNone;
         lastRoundNone = none;
+        if (!none) {
+            someAnswered = true;
+            lastSomeRoundStart = roundStart;
+            lastSomeServed = now;
+        }
         if (totalNow) wasTotal = true;
         notifyAll();
-        if (downSince >= 0) return;
+        if (downSince >= 0) {
+            // Partly serving, then not at all: a second event, with the trigger of its own (a second worker lost).
+            if (totalNow && someAnswered && !escalated) {
+                end(now, false);
+                escalated = true;
+                wasTotal = true;
+                totalNow = true;
+                failingRounds = 2;
+                begin(now, problem, lastSomeRoundStart, firstNoneRoundStart, lastSomeServed, false);
+            }
+            return;
+        }
+        begin(now, problem, lastRoundStart, roundStart, lastServed, !none);
+    }
+
+    /**
+     * An outage starts: the trigger is looked for among the packets sent from the start of the last round answered
+     * ({@code from}) until the timeout after the first round that was not: a probe's CONNECT may reach the server
+     * after a packet sent just after it.
+     */
+    private void begin(long now, String problem, long from, long firstFailing, long servedUntil, boolean partial) {
+        segmentEscalated = escalated;
         downSince = now;
         downWhat = problem;
-        downTrigger = traffic.trigger(lastRoundStart, roundStart);
+        downTrigger = traffic.trigger(from, firstFailing + config.timeout().toNanos(), triggers);
+        // A test that ended before the trigger was sent, or before the last round served ended, saw a server serving.
+        segmentFrom = downTrigger != null ? downTrigger.nanos() : servedUntil + PERIOD.toNanos();
+        if (partial) partialSegments++;
         notifyAll();
     }
 
@@ -171,20 +221,26 @@ final class Watchdog implements AutoCloseable {
         downSince = -1;
         totalNow = false;
         wasTotal = false;
+        someAnswered = false;
     }
 
     private void end(long now, boolean recovered) {
-        outages.add(new Outage(lastServed, recovered ? now : Long.MAX_VALUE, wasTotal));
+        boolean partThenTotal = !recovered && !wasTotal;
+        outages.add(new Outage(segmentFrom, recovered ? now : partThenTotal ? now : Long.MAX_VALUE, wasTotal));
         if (downTrigger != null) triggers.add(downTrigger.test());
+        if (downTrigger != null && !segmentEscalated) judged.add(downTrigger.test());
         if (events.size() < MAX_EVENTS) {
             events.add(new ServerEvent("at " + LocalTime.now().minusNanos(System.nanoTime() - downSince)
                     .truncatedTo(ChronoUnit.MILLIS) + " the server stopped serving" + (wasTotal ? "" : " some client ids")
-                    + ": " + downWhat + unanswered(), downTrigger == null ? "" : downTrigger.test(),
-                    downTrigger == null ? "" : downTrigger.packet(), recovered, Duration.ofNanos(now - downSince)));
+                    + ": " + downWhat + (partThenTotal ? " (then none at all: see the next event)" : "") + unanswered(),
+                    downTrigger == null ? "" : downTrigger.test(), downTrigger == null ? "" : downTrigger.packet(),
+                    recovered, Duration.ofNanos(now - downSince)));
         }
         downSince = -1;
         totalNow = false;
         wasTotal = false;
+        someAnswered = false;
+        if (recovered) escalated = false;
     }
 
     private String unanswered() {
@@ -213,7 +269,7 @@ final class Watchdog implements AutoCloseable {
 
     /** How much of the server was lost while a test ran from {@code start} to {@code end} (nano times). */
     synchronized Extent outageDuring(long start, long end) {
-        Extent worst = downSince >= 0 && failingRounds >= 2 && end >= lastServed + PERIOD.toNanos()
+        Extent worst = downSince >= 0 && failingRounds >= 2 && end >= segmentFrom
                 ? (wasTotal ? Extent.TOTAL : Extent.PARTIAL) : Extent.NONE;
         for (Outage o : outages) {
             if (!o.overlaps(start, end)) continue;
@@ -223,7 +279,64 @@ final class Watchdog implements AutoCloseable {
         return worst;
     }
 
-    /** The tests named as triggers: their own verdicts stand. */
+    /**
+     * True while some fresh connections get no CONNACK but others do: the server may have lost the worker some
+     * client ids hash to, so tests starting now use client ids it was just seen to answer ({@link #liveId}).
+     */
+    synchronized boolean partlyServing() {
+        return downSince >= 0 && !wasTotal && !totalNow;
+    }
+
+    /** How many outages so far began with the server answering some client ids but not others. */
+    synchronized int partialOutages() {
+        return partialSegments;
+    }
+
+    /** Where the current outage starts for the tests (nano time); only meaningful during one. */
+    synchronized long outageFrom() {
+        return segmentFrom;
+    }
+
+    /** The test named as the current outage's trigger, or null. */
+    synchronized String currentTrigger() {
+        return downSince >= 0 && downTrigger != null ? downTrigger.test() : null;
+    }
+
+    /**
+     * The first of {@code candidates} (client ids, tried at once) that a fresh CONNECT gets a CONNACK for within
+     * the timeout, or null if none does.
+     */
+    String liveId(List<String> candidates) {
+        ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            java.util.concurrent.CompletionService<String> answers = new java.util.concurrent.ExecutorCompletionService<>(probes);
+            for (String id : candidates) answers.submit(() -> probe(id) == null ? id : null);
+            for (int i = 0; i < candidates.size(); i++) {
+                try {
+                    String id = answers.take().get();
+                    if (id != null) return id;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // that candidate could not be tried: the next answer
+                }
+            }
+            return null;
+        } finally {
+            // The probes still waiting are not needed: interrupted, they close their connections.
+            probes.shutdownNow();
+        }
+    }
+
+    /** The tests named as triggers of outages that began while the server served fully: their own verdicts stand. */
+    synchronized List<String> judgedTriggers() {
+        List<String> all = new ArrayList<>(judged);
+        if (downSince >= 0 && failingRounds >= 2 && downTrigger != null && !segmentEscalated) all.add(downTrigger.test());
+        return all;
+    }
+
+    /** The tests named as triggers: not run again (they would only stop the server again). */
     synchronized List<String> triggers() {
         List<String> all = new ArrayList<>(triggers);
         if (downSince >= 0 && failingRounds >= 2 && downTrigger != null) all.add(downTrigger.test());
