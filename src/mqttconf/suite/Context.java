@@ -121,17 +121,32 @@ public final class Context {
      * what the test then finds is the server's doing, not the lost worker's.
      */
     public synchronized String clientId(String role) {
-        String known = ids.get(role);
+        return clientId(role, UnaryOperator.identity());
+    }
+
+    /**
+     * The client id of {@code role} in the {@code form} a row needs (23 characters, say), checked like {@link
+     * #clientId(String)}: the server hashes the id it is sent, not the one it was derived from.
+     */
+    synchronized String clientId(String role, UnaryOperator<String> form) {
+        String known = ids.get(role + " " + form.apply(""));
         if (known != null) return known;
-        roles.add(role);
-        String id = config.clientIdPrefix() + key + ROLES.charAt((roles.size() - 1) % ROLES.length());
+        int i = roles.indexOf(role);
+        if (i < 0) {
+            roles.add(role);
+            i = roles.size() - 1;
+        }
+        String base = config.clientIdPrefix() + key + ROLES.charAt(i % ROLES.length());
+        String id = form.apply(base);
         if (dog != null && dog.partlyServing()) {
             List<String> candidates = new ArrayList<>(List.of(id));
-            for (int v = 1; v < ID_CANDIDATES && id.length() < MAX_ID; v++) candidates.add(id + Character.forDigit(v, 36));
+            for (int v = 1; v < ID_CANDIDATES && base.length() < MAX_ID; v++) {
+                candidates.add(form.apply(base + Character.forDigit(v, 36)));
+            }
             String live = dog.liveId(candidates);
             if (live != null) id = live;
         }
-        ids.put(role, id);
+        ids.put(role + " " + form.apply(""), id);
         return id;
     }
 

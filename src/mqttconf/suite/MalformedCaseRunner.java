@@ -71,7 +71,13 @@ public final class MalformedCaseRunner {
      */
     public Result run(Row row, String clientId, String topic, Consumer<String> trace)
             throws IOException, InterruptedException, SetupException, TestFailure {
-        byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23(clientId))
+        return run(row, clientId, clientId23(clientId), topic, trace);
+    }
+
+    /** As {@link #run(Row, String, String, Consumer)} with the 23-character client id given. */
+    Result run(Row row, String clientId, String clientId23, String topic, Consumer<String> trace)
+            throws IOException, InterruptedException, SetupException, TestFailure {
+        byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23)
                 .replace("{cid}", clientId).replace("{topic}", topic));
         try (TestClient c = config.dialer().open(config.host(), config.port(), timeout, "row").traced(trace)) {
             if (row.after() == After.CONNECT) connect(c, clientId);

@@ -132,7 +132,9 @@ final class MalformedTests {
         }
         MalformedCaseRunner.Result r;
         try {
-            r = new MalformedCaseRunner(ctx.config(), ctx).run(row, ctx.clientId("row"), ctx.topic("t"), ctx.transcript());
+            String id23 = row.send().contains("{cid23}") ? ctx.clientId("row", MalformedCaseRunner::clientId23) : "";
+            r = new MalformedCaseRunner(ctx.config(), ctx).run(row, ctx.clientId("row"), id23, ctx.topic("t"),
+                    ctx.transcript());
         } catch (SetupException e) {
             throw new TestSkipped(e.getMessage());
         } catch (IOException e) {

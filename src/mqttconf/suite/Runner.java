@@ -101,6 +101,7 @@ public final class Runner {
             phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
             // Each failure again, one at a time (only waits for a close or a re-send overlap). Not a test that
             // stopped the server: run again, it would only stop it again.
+            dog.settle();
             List<String> triggersSoFar = dog.triggers();
             List<Integer> failed = together.stream().filter(i -> (results[i].verdict() == Verdict.FAIL
                     || results[i].verdict() == Verdict.ERROR) && !triggersSoFar.contains(tests.get(i).name())).toList();
@@ -109,7 +110,14 @@ public final class Runner {
             if (!cleanup.stopped() && !abandoned) phase(tests, failed, 1, true, 1, again, againSpans, dog, traffic);
             for (int i : failed) {
                 Result a = again[i];
-                if (a != null && !cleanup.stopped() && (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED)) {
+                if (a == null || cleanup.stopped()) continue;
+                // Failed in silence while the server had lost some client ids: the re-run (on ids it still answered)
+                // is the verdict, whatever it is; the first run said nothing about the test.
+                if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && silence(results[i])
+                        && a.verdict() != Verdict.ERROR) {
+                    results[i] = a;
+                    spans[i] = againSpans[i];
+                } else if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) {
                     results[i] = intermittent(results[i], a);
                 }
             }
@@ -255,12 +263,12 @@ public final class Runner {
             }
         }
         long from = dog.outageFrom();
-        String trigger = dog.currentTrigger();
+        List<String> notAgain = dog.triggers();
         List<java.util.concurrent.Future<?>> again = new ArrayList<>();
         for (int i : started) {
             Result r = results[i];
             if (r == null || r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || spans[i][1] < from
-                    || tests.get(i).name().equals(trigger) || cleanup.stopped()) {
+                    || notAgain.contains(tests.get(i).name()) || cleanup.stopped()) {
                 continue;
             }
             TestCase t = tests.get(i);

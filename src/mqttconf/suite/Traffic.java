@@ -18,10 +18,11 @@ final class Traffic {
     }
 
     /**
-     * The test and the packet most likely to have stopped the server, and the next few requests of other tests
-     * left unanswered from then on (the trigger may be among them: a request queued behind it looks the same).
+     * The test and the packet most likely to have stopped the server (sent at {@code nanos}), the next few requests
+     * of other tests left unanswered from then on, and the tests that sent a request of a new kind left unanswered
+     * (the trigger among them): those are not run again, they might stop the server again.
      */
-    record Trigger(String test, String packet, List<String> alsoUnanswered, long nanos) {
+    record Trigger(String test, String packet, List<String> alsoUnanswered, long nanos, List<String> suspects) {
     }
 
     private final Deque<Line> lines = new ArrayDeque<>();
@@ -64,10 +65,10 @@ final class Traffic {
 
     /**
      * What kind of request a packet is: its type with QoS and DUP for a PUBLISH, the type alone for the others,
-     * every byte for raw bytes (each malformed row is a kind of its own).
+     * the first byte of raw bytes (a malformed row's packet type and flags).
      */
     static String shape(String packet) {
-        if (packet.startsWith("raw ")) return packet;
+        if (packet.startsWith("raw ")) return packet.length() <= 6 ? packet : packet.substring(0, 6);
         int bracket = packet.indexOf('[');
         String type = bracket < 0 ? packet : packet.substring(0, bracket);
         if (!type.equals("PUBLISH")) return type;
@@ -75,42 +76,76 @@ final class Traffic {
         return type + " " + packet.substring(q, q + 5) + (packet.contains(", dup,") ? " dup" : "");
     }
 
+    /** Requests reaching a server by different connections may be taken in another order than sent, by this much. */
+    private static final long REORDER = 5_000_000;
+
     /**
-     * Among the packets sent between {@code from} and {@code to} that call for an answer, the first after which
-     * its connection received nothing more: the server stopped answering it. A request of a kind the server has answered
-     * before in this run (a SUBSCRIBE, a PUBREC) is more likely a victim than the cause, so the first request of a
-     * kind never answered comes first; tests in {@code not} are left out (an earlier event's trigger). Else the last
-     * packet sent before {@code to}; null if none.
+     * The request most likely to have stopped the server, among those sent between {@code from} and {@code to} that
+     * call for an answer and after which their connection received nothing more. A request of a kind the server has
+     * answered before in this run (a SUBSCRIBE, a PUBREC) is a victim rather than the cause; of the others (the
+     * suspects), the first sent after the server last answered a connection it then stopped answering: one sent
+     * before was followed by the server still serving. Tests in {@code not} are left out (an earlier event's
+     * trigger). Else the last packet sent before {@code to}; null if none.
      */
     synchronized Trigger trigger(long from, long to, java.util.Collection<String> not) {
         List<Line> all = new ArrayList<>(lines);
+        int n = all.size();
+        boolean[] answered = new boolean[n];
+        java.util.Set<String> heard = new java.util.HashSet<>();
+        for (int i = n - 1; i >= 0; i--) {
+            Line l = all.get(i);
+            if (!l.sent()) heard.add(key(l));
+            else answered[i] = heard.contains(key(l));
+        }
+        // A connection left unanswered on a request of a kind answered before: the outage reached it then.
+        java.util.Map<String, Long> lostAt = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            Line l = all.get(i);
+            if (l.sent() && !answered[i] && l.nanos() >= from && l.nanos() <= to && expectsReply(l.packet())
+                    && answeredShapes.contains(shape(l.packet()))) {
+                lostAt.putIfAbsent(key(l), l.nanos());
+            }
+        }
+        long lastServed = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            Line l = all.get(i);
+            Long lost = lostAt.get(key(l));
+            if (l.sent() && answered[i] && lost != null && l.nanos() >= from && l.nanos() < lost && expectsReply(l.packet())) {
+                lastServed = Math.max(lastServed, l.nanos());
+            }
+        }
         Line last = null;
-        Line first = null;
+        Line chosen = null;
+        Line firstSuspect = null;
+        Line firstVictim = null;
+        List<String> suspects = new ArrayList<>();
         List<String> others = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
+        for (int i = 0; i < n; i++) {
             Line l = all.get(i);
             if (!l.sent() || l.nanos() > to || not.contains(l.test())) continue;
             last = l;
-            if (l.nanos() < from || !expectsReply(l.packet())) continue;
-            boolean answered = false;
-            for (int k = i + 1; k < all.size() && !answered; k++) {
-                Line r = all.get(k);
-                answered = !r.sent() && r.test().equals(l.test()) && r.connection().equals(l.connection());
+            if (l.nanos() < from || !expectsReply(l.packet()) || answered[i]) continue;
+            if (answeredShapes.contains(shape(l.packet()))) {
+                if (firstVictim == null) firstVictim = l;
+                if (others.size() < 3 && others.stream().noneMatch(x -> x.startsWith(l.test() + ":"))) {
+                    others.add(l.test() + ": " + l.connection() + " -> " + shorten(l.packet()));
+                }
+                continue;
             }
-            if (answered) continue;
-            if (first == null || answeredShapes.contains(shape(first.packet())) && !answeredShapes.contains(shape(l.packet()))) {
-                if (first != null && others.size() < 3) others.add(0, first.test() + ": " + first.connection() + " -> " + shorten(first.packet()));
-                first = l;
-            } else if (others.size() < 3 && !l.test().equals(first.test())) {
-                String o = l.test() + ": " + l.connection() + " -> " + shorten(l.packet());
-                if (others.stream().noneMatch(x -> x.startsWith(l.test() + ":"))) others.add(o);
-            }
+            if (!suspects.contains(l.test())) suspects.add(l.test());
+            if (firstSuspect == null) firstSuspect = l;
+            if (chosen == null && l.nanos() + REORDER >= lastServed) chosen = l;
         }
-        if (first != null) {
-            String t = first.test();
-            return new Trigger(t, first.connection() + " -> " + first.packet(),
-                    others.stream().filter(o -> !o.startsWith(t + ":")).toList(), first.nanos());
-        }
-        return last == null ? null : new Trigger(last.test(), last.connection() + " -> " + last.packet(), List.of(), last.nanos());
+        Line t = chosen != null ? chosen : firstSuspect != null ? firstSuspect : firstVictim != null ? firstVictim : last;
+        if (t == null) return null;
+        String test = t.test();
+        List<String> unanswered = new ArrayList<>();
+        for (String s : suspects) if (!s.equals(test) && unanswered.size() < 3) unanswered.add(s + " (a request of a new kind)");
+        for (String o : others) if (!o.startsWith(test + ":") && unanswered.size() < 4) unanswered.add(o);
+        return new Trigger(test, t.connection() + " -> " + t.packet(), unanswered, t.nanos(), suspects);
+    }
+
+    private static String key(Line l) {
+        return l.test() + " " + l.connection();
     }
 }

@@ -59,6 +59,8 @@ final class Watchdog implements AutoCloseable {
      */
     private final List<String> judged = new ArrayList<>();
     private boolean segmentEscalated;
+    /** Tests that sent a request of a new kind left unanswered just before an outage: possible triggers. */
+    private final java.util.Set<String> suspects = new java.util.HashSet<>();
     private volatile boolean closing;
     /** When the last round answered in full ended, and when it started (the trigger came after that). */
     private long lastServed = System.nanoTime();
@@ -228,6 +230,7 @@ final class Watchdog implements AutoCloseable {
         boolean partThenTotal = !recovered && !wasTotal;
         outages.add(new Outage(segmentFrom, recovered ? now : partThenTotal ? now : Long.MAX_VALUE, wasTotal));
         if (downTrigger != null) triggers.add(downTrigger.test());
+        if (downTrigger != null) suspects.addAll(downTrigger.suspects());
         if (downTrigger != null && !segmentEscalated) judged.add(downTrigger.test());
         if (events.size() < MAX_EVENTS) {
             events.add(new ServerEvent("at " + LocalTime.now().minusNanos(System.nanoTime() - downSince)
@@ -254,6 +257,19 @@ final class Watchdog implements AutoCloseable {
      */
     synchronized boolean down() {
         return downSince >= 0 && totalNow;
+    }
+
+    /**
+     * Waits until a round of probes that went unanswered is judged (an outage, or a busy moment forgotten), at most
+     * two more rounds: a run ending just after a server lost some client ids still knows it.
+     */
+    synchronized void settle() throws InterruptedException {
+        long deadline = System.nanoTime() + config.timeout().plus(PERIOD).multipliedBy(2).toNanos();
+        while (downSince >= 0 && failingRounds < 2 && !closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            wait(Math.max(1, left / 1_000_000));
+        }
     }
 
     /** Waits up to {@code bound} for the server to answer again; true if it does (or never stopped). */
@@ -297,11 +313,6 @@ final class Watchdog implements AutoCloseable {
         return segmentFrom;
     }
 
-    /** The test named as the current outage's trigger, or null. */
-    synchronized String currentTrigger() {
-        return downSince >= 0 && downTrigger != null ? downTrigger.test() : null;
-    }
-
     /**
      * The first of {@code candidates} (client ids, tried at once) that a fresh CONNECT gets a CONNACK for within
      * the timeout, or null if none does.
@@ -336,10 +347,14 @@ final class Watchdog implements AutoCloseable {
         return all;
     }
 
-    /** The tests named as triggers: not run again (they would only stop the server again). */
+    /** The tests named as triggers, and the other suspects: not run again (they might stop the server again). */
     synchronized List<String> triggers() {
         List<String> all = new ArrayList<>(triggers);
-        if (downSince >= 0 && failingRounds >= 2 && downTrigger != null) all.add(downTrigger.test());
+        all.addAll(suspects);
+        if (downSince >= 0 && downTrigger != null) {
+            all.add(downTrigger.test());
+            all.addAll(downTrigger.suspects());
+        }
         return all;
     }
 
