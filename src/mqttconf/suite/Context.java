@@ -155,8 +155,9 @@ public final class Context {
     private static final int MAX_ID = 23;
 
     /**
-     * This test's PASS rests on the server saying nothing ({@code why}): a close that came late without any reply,
-     * say. While the server was not serving, that is no evidence of anything (see {@link Runner}).
+     * This test's outcome says nothing about a server that was not serving every client ({@code why}): a PASS
+     * resting on a close that came late without any reply, say. While the server was not serving, the test is
+     * NOT_SERVING (see {@link Runner}).
      */
     synchronized void restsOnSilence(String why) {
         restsOnSilence = why;

@@ -32,7 +32,10 @@ public final class Runner {
     private final Set<Context> running = ConcurrentHashMap.newKeySet();
     /** The capabilities each test used (from its last run). */
     private final Map<String, Set<Capability>> uses = new ConcurrentHashMap<>();
-    /** Tests whose last PASS rests on the server saying nothing, and why (see {@link Context#restsOnSilence}). */
+    /**
+     * Tests whose last outcome says nothing about a server not fully serving, and why (see {@link
+     * Context#restsOnSilence}).
+     */
     private final Map<String, String> silentPasses = new ConcurrentHashMap<>();
     private volatile Watchdog dog;
     /** Taken by whoever runs the cleanup: the end of the run or {@link #stop}, never both. */
@@ -126,10 +129,17 @@ public final class Runner {
             for (int i = 0; i < n; i++) {
                 Result r = results[i];
                 String silent = silentPasses.get(r.test().name());
-                if (silent != null && (r.verdict() == Verdict.PASS || r.verdict() == Verdict.OBSERVED)
+                if (silent != null && r.verdict() != Verdict.SKIP && r.verdict() != Verdict.NOT_SERVING
                         && dog.outageDuring(spans[i][0], spans[i][1]) != Watchdog.Extent.NONE) {
                     results[i] = notServing(r, "not judged: " + silent + ", while the server was not serving (see the "
                             + "run's server events): a server that stopped answering closes the same way");
+                    continue;
+                }
+                // Started once no one was served: whatever it saw (a close, silence) the server did to everyone.
+                if (r.verdict() != Verdict.SKIP && r.verdict() != Verdict.NOT_SERVING && dog.startedWhileDown(spans[i][0])
+                        && !triggers.contains(r.test().name())) {
+                    results[i] = notServing(r, "started while the server served no client at all (see the run's server "
+                            + "events): " + (r.summary().isEmpty() ? r.verdict().name() : r.summary()));
                     continue;
                 }
                 if (r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || triggers.contains(r.test().name())) continue;

@@ -84,10 +84,12 @@ final class Traffic {
      * call for an answer and after which their connection received nothing more. A request of a kind the server has
      * answered before in this run (a SUBSCRIBE, a PUBREC) is a victim rather than the cause; of the others (the
      * suspects), the first sent after the server last answered a connection it then stopped answering: one sent
-     * before was followed by the server still serving. Tests in {@code not} are left out (an earlier event's
-     * trigger). Else the last packet sent before {@code to}; null if none.
+     * before was followed by the server still serving. A request sent after {@code settled} may yet be answered:
+     * it is no evidence. Tests in {@code not} are left out (an earlier event's trigger). Else the last packet sent
+     * before {@code to}; null if none.
      */
-    synchronized Trigger trigger(long from, long to, java.util.Collection<String> not) {
+    synchronized Trigger trigger(long from, long to, java.util.Collection<String> not, long settled) {
+        to = Math.min(to, settled);
         List<Line> all = new ArrayList<>(lines);
         int n = all.size();
         boolean[] answered = new boolean[n];
@@ -136,7 +138,18 @@ final class Traffic {
             if (firstSuspect == null) firstSuspect = l;
             if (chosen == null && l.nanos() + REORDER >= lastServed) chosen = l;
         }
-        Line t = chosen != null ? chosen : firstSuspect != null ? firstSuspect : firstVictim != null ? firstVictim : last;
+        // No suspect after the server last served: the first request of any kind sent after that (a second worker
+        // lost to a packet of a kind that first went well, say).
+        Line afterServed = null;
+        for (int i = 0; i < n && chosen == null && afterServed == null; i++) {
+            Line l = all.get(i);
+            if (l.sent() && !answered[i] && !not.contains(l.test()) && l.nanos() >= from && l.nanos() <= to
+                    && l.nanos() + REORDER >= lastServed && lastServed != Long.MIN_VALUE && expectsReply(l.packet())) {
+                afterServed = l;
+            }
+        }
+        Line t = chosen != null ? chosen : afterServed != null ? afterServed : firstSuspect != null ? firstSuspect
+                : firstVictim != null ? firstVictim : last;
         if (t == null) return null;
         String test = t.test();
         List<String> unanswered = new ArrayList<>();

@@ -79,6 +79,12 @@ final class Watchdog implements AutoCloseable {
     private int partialSegments;
     private String downWhat;
     private Traffic.Trigger downTrigger;
+    /** The current outage's trigger window, when the last round served ended, and how many more looks it gets. */
+    private long windowFrom;
+    private long windowTo;
+    private long windowServed;
+    private int lookAgain;
+    private static final int LOOKS = 4;
     private int probeCount;
     private boolean served;
     /** The last round got no CONNACK at all; some round of the current outage got none. */
@@ -175,6 +181,7 @@ final class Watchdog implements AutoCloseable {
             return;
         }
         if (!served) return;
+        if (downSince >= 0) look();
         failingRounds++;
         if (none && !lastRoundNone) firstNoneRoundStart = roundStart;
         // Two rounds in a row without any CONNACK: with a worker per client-id hash lost, a round of random ids
@@ -212,11 +219,25 @@ final class Watchdog implements AutoCloseable {
         segmentEscalated = escalated;
         downSince = now;
         downWhat = problem;
-        downTrigger = traffic.trigger(from, firstFailing + config.timeout().toNanos(), triggers);
-        // A test that ended before the trigger was sent, or before the last round served ended, saw a server serving.
-        segmentFrom = downTrigger != null ? downTrigger.nanos() : servedUntil + PERIOD.toNanos();
+        windowFrom = from;
+        windowTo = firstFailing + config.timeout().toNanos();
+        windowServed = servedUntil;
+        lookAgain = LOOKS;
+        look();
         if (partial) partialSegments++;
         notifyAll();
+    }
+
+    /**
+     * Names the current outage's trigger from the traffic, again each round for a few rounds: a request sent just
+     * before may still be answered (a row's PINGREQ after a packet the server ignored, say), which clears it.
+     */
+    private void look() {
+        if (lookAgain <= 0) return;
+        lookAgain--;
+        downTrigger = traffic.trigger(windowFrom, windowTo, triggers, System.nanoTime() - config.timeout().toNanos());
+        // A test that ended before the trigger was sent, or before the last round served ended, saw a server serving.
+        segmentFrom = downTrigger != null ? downTrigger.nanos() : windowServed + PERIOD.toNanos();
     }
 
     private void forget() {
@@ -281,6 +302,13 @@ final class Watchdog implements AutoCloseable {
             wait(Math.max(1, left / 1_000_000));
         }
         return true;
+    }
+
+    /** True if a test starting at {@code start} (nano time) started during an outage where no client was served. */
+    synchronized boolean startedWhileDown(long start) {
+        if (downSince >= 0 && failingRounds >= 2 && wasTotal && start >= segmentFrom) return true;
+        for (Outage o : outages) if (o.total() && start >= o.from() && start <= o.to()) return true;
+        return false;
     }
 
     /** How much of the server was lost while a test ran from {@code start} to {@code end} (nano times). */
