@@ -29,6 +29,12 @@ final class Traffic {
     /** The shape of the last request each connection sent, and the shapes of requests the server ever answered. */
     private final java.util.Map<String, String> lastRequest = new java.util.HashMap<>();
     private final java.util.Set<String> answeredShapes = new java.util.HashSet<>();
+    private long lastConnAck = Long.MIN_VALUE;
+
+    /** When a test last received a CONNACK (nano time): the server was serving new connections until then. */
+    synchronized long lastConnAck() {
+        return lastConnAck;
+    }
 
     /** A transcript line of {@code test}: {@code name -> packet} or {@code name <- packet}. */
     void record(String test, String line) {
@@ -44,6 +50,7 @@ final class Traffic {
             } else if (!l.sent()) {
                 String asked = lastRequest.remove(key);
                 if (asked != null) answeredShapes.add(asked);
+                if (l.packet().startsWith("ConnAck[")) lastConnAck = l.nanos();
             }
             lines.addLast(l);
             if (lines.size() > KEPT) lines.removeFirst();

@@ -181,7 +181,6 @@ final class Watchdog implements AutoCloseable {
             return;
         }
         if (!served) return;
-        if (downSince >= 0) look();
         failingRounds++;
         if (none && !lastRoundNone) firstNoneRoundStart = roundStart;
         // Two rounds in a row without any CONNACK: with a worker per client-id hash lost, a round of random ids
@@ -195,6 +194,7 @@ final class Watchdog implements AutoCloseable {
         }
         if (totalNow) wasTotal = true;
         notifyAll();
+        if (downSince >= 0) look();
         if (downSince >= 0) {
             // Partly serving, then not at all: a second event, with the trigger of its own (a second worker lost).
             if (totalNow && someAnswered && !escalated) {
@@ -204,6 +204,7 @@ final class Watchdog implements AutoCloseable {
                 totalNow = true;
                 failingRounds = 2;
                 begin(now, problem, lastSomeRoundStart, firstNoneRoundStart, lastSomeServed, false);
+                return;
             }
             return;
         }
@@ -238,6 +239,9 @@ final class Watchdog implements AutoCloseable {
         downTrigger = traffic.trigger(windowFrom, windowTo, triggers, System.nanoTime() - config.timeout().toNanos());
         // A test that ended before the trigger was sent, or before the last round served ended, saw a server serving.
         segmentFrom = downTrigger != null ? downTrigger.nanos() : windowServed + PERIOD.toNanos();
+        // Serving no one: not before a test last got a CONNACK (a trigger named too early must not take the tests
+        // served after it).
+        if (wasTotal || totalNow) segmentFrom = Math.max(segmentFrom, traffic.lastConnAck());
     }
 
     private void forget() {
@@ -252,7 +256,10 @@ final class Watchdog implements AutoCloseable {
         outages.add(new Outage(segmentFrom, recovered ? now : partThenTotal ? now : Long.MAX_VALUE, wasTotal));
         if (downTrigger != null) triggers.add(downTrigger.test());
         if (downTrigger != null) suspects.addAll(downTrigger.suspects());
-        if (downTrigger != null && !segmentEscalated) judged.add(downTrigger.test());
+        if (downTrigger != null && !segmentEscalated) {
+            judged.add(downTrigger.test());
+            judged.addAll(downTrigger.suspects());
+        }
         if (events.size() < MAX_EVENTS) {
             events.add(new ServerEvent("at " + LocalTime.now().minusNanos(System.nanoTime() - downSince)
                     .truncatedTo(ChronoUnit.MILLIS) + " the server stopped serving" + (wasTotal ? "" : " some client ids")
@@ -368,10 +375,17 @@ final class Watchdog implements AutoCloseable {
         }
     }
 
-    /** The tests named as triggers of outages that began while the server served fully: their own verdicts stand. */
+    /**
+     * The tests named as triggers of outages that began while the server served fully, and the other suspects (a
+     * request of a kind never answered, left unanswered, just then): their own verdicts stand. Whichever of them
+     * stopped the server, each left a request unanswered while it still served.
+     */
     synchronized List<String> judgedTriggers() {
         List<String> all = new ArrayList<>(judged);
-        if (downSince >= 0 && failingRounds >= 2 && downTrigger != null && !segmentEscalated) all.add(downTrigger.test());
+        if (downSince >= 0 && failingRounds >= 2 && downTrigger != null && !segmentEscalated) {
+            all.add(downTrigger.test());
+            all.addAll(downTrigger.suspects());
+        }
         return all;
     }
 
