@@ -202,13 +202,12 @@ public final class Runner {
         };
         int partialSeen = dog.partialOutages();
         List<Integer> started = new ArrayList<>();
-        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i : indices) {
                 TestCase t = tests.get(i);
                 if (attempt == 0 && overlapWaits && dog.partialOutages() != partialSeen && dog.partlyServing()) {
                     partialSeen = dog.partialOutages();
-                    rerunAfterPartialOutage(tests, started, running, pool, slots, waits, results, spans, dog, traffic);
+                    rerunAfterPartialOutage(tests, started, pool, slots, parallel, waits, results, spans, dog, traffic);
                 }
                 if (!abandoned && dog.down()) {
                     try {
@@ -227,7 +226,7 @@ public final class Runner {
                 // Taken here, not in the task, so tests start in their order (each running test ends within its budget).
                 slots.acquireUninterruptibly();
                 started.add(i);
-                running.add(pool.submit(() -> {
+                pool.submit(() -> {
                     try {
                         Result r = cleanup.stopped() ? new Result(t, Verdict.SKIP, Duration.ZERO,
                                 "not started: the run was stopped", null, null, List.of(), null)
@@ -244,7 +243,7 @@ public final class Runner {
                     } finally {
                         slots.release();
                     }
-                }));
+                });
             }
         }
     }
@@ -255,26 +254,19 @@ public final class Runner {
     /**
      * The server just lost some client ids (a worker per client-id hash, say): the tests that failed since the
      * outage's trigger may have failed only because their ids were among them, a different set each run. Once the
-     * running tests end, those run again now, while the server still serves the other ids, with ids it was just seen
+     * tests working now end, those that have failed run again now, while the server still serves the other ids, with ids it was just seen
      * to answer ({@link Context#clientId}); the trigger itself is not run again (it would take the next worker).
      */
     private void rerunAfterPartialOutage(List<TestCase> tests, List<Integer> started,
-                                         List<java.util.concurrent.Future<?>> running, ExecutorService pool,
-                                         Semaphore slots, Context.Waits waits, Result[] results, long[][] spans,
+                                         ExecutorService pool,
+                                         Semaphore slots, int parallel, Context.Waits waits, Result[] results,
+                                         long[][] spans,
                                          Watchdog dog, Traffic traffic) {
-        for (java.util.concurrent.Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                // the task recorded its own result
-            }
-        }
+        // The tests working now end first; those waiting long for a close hold no slot and are not waited for.
+        slots.acquireUninterruptibly(parallel);
+        slots.release(parallel);
         long from = dog.outageFrom();
         List<String> notAgain = dog.triggers();
-        List<java.util.concurrent.Future<?>> again = new ArrayList<>();
         for (int i : started) {
             Result r = results[i];
             if (r == null || r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || spans[i][1] < from
@@ -283,7 +275,7 @@ public final class Runner {
             }
             TestCase t = tests.get(i);
             slots.acquireUninterruptibly();
-            again.add(pool.submit(() -> {
+            pool.submit(() -> {
                 try {
                     Result a = timed(t, AFTER_PARTIAL_OUTAGE * tests.size() + i, AFTER_PARTIAL_OUTAGE, waits, traffic, spans[i]);
                     results[i] = a;
@@ -297,10 +289,8 @@ public final class Runner {
                 } finally {
                     slots.release();
                 }
-            }));
+            });
         }
-        running.clear();
-        running.addAll(again);
     }
 
     /** Runs one test and notes when it ran (nano times) in {@code span}. */
