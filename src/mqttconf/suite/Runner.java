@@ -207,7 +207,7 @@ public final class Runner {
                 TestCase t = tests.get(i);
                 if (attempt == 0 && overlapWaits && dog.partialOutages() != partialSeen && dog.partlyServing()) {
                     partialSeen = dog.partialOutages();
-                    rerunAfterPartialOutage(tests, started, pool, slots, parallel, waits, results, spans, dog, traffic);
+                    rerunAfterPartialOutage(tests, started, pool, slots, waits, results, spans, dog, traffic);
                 }
                 if (!abandoned && dog.down()) {
                     try {
@@ -253,18 +253,15 @@ public final class Runner {
 
     /**
      * The server just lost some client ids (a worker per client-id hash, say): the tests that failed since the
-     * outage's trigger may have failed only because their ids were among them, a different set each run. Once the
-     * tests working now end, those that have failed run again now, while the server still serves the other ids, with ids it was just seen
+     * outage's trigger may have failed only because their ids were among them, a different set each run. Those that
+     * have failed so far run again now, beside the rest, while the server still serves the other ids, with ids it was just seen
      * to answer ({@link Context#clientId}); the trigger itself is not run again (it would take the next worker).
      */
     private void rerunAfterPartialOutage(List<TestCase> tests, List<Integer> started,
                                          ExecutorService pool,
-                                         Semaphore slots, int parallel, Context.Waits waits, Result[] results,
+                                         Semaphore slots, Context.Waits waits, Result[] results,
                                          long[][] spans,
                                          Watchdog dog, Traffic traffic) {
-        // The tests working now end first; those waiting long for a close hold no slot and are not waited for.
-        slots.acquireUninterruptibly(parallel);
-        slots.release(parallel);
         long from = dog.outageFrom();
         List<String> notAgain = dog.triggers();
         for (int i : started) {

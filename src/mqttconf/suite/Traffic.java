@@ -28,7 +28,8 @@ final class Traffic {
     private final Deque<Line> lines = new ArrayDeque<>();
     /** The shape of the last request each connection sent, and the shapes of requests the server ever answered. */
     private final java.util.Map<String, String> lastRequest = new java.util.HashMap<>();
-    private final java.util.Set<String> answeredShapes = new java.util.HashSet<>();
+    /** When a request of each kind was first answered (nano time). */
+    private final java.util.Map<String, Long> answeredShapes = new java.util.HashMap<>();
     private long lastConnAck = Long.MIN_VALUE;
 
     /** When a test last received a CONNACK (nano time): the server was serving new connections until then. */
@@ -49,7 +50,7 @@ final class Traffic {
                 lastRequest.put(key, shape(l.packet()));
             } else if (!l.sent()) {
                 String asked = lastRequest.remove(key);
-                if (asked != null) answeredShapes.add(asked);
+                if (asked != null) answeredShapes.putIfAbsent(asked, l.nanos());
                 if (l.packet().startsWith("ConnAck[")) lastConnAck = l.nanos();
             }
             lines.addLast(l);
@@ -111,7 +112,7 @@ final class Traffic {
         for (int i = 0; i < n; i++) {
             Line l = all.get(i);
             if (l.sent() && !answered[i] && l.nanos() >= from && l.nanos() <= to && expectsReply(l.packet())
-                    && answeredShapes.contains(shape(l.packet()))) {
+                    && answeredBefore(l)) {
                 lostAt.putIfAbsent(key(l), l.nanos());
             }
         }
@@ -134,7 +135,7 @@ final class Traffic {
             if (!l.sent() || l.nanos() > to || not.contains(l.test())) continue;
             last = l;
             if (l.nanos() < from || !expectsReply(l.packet()) || answered[i]) continue;
-            if (answeredShapes.contains(shape(l.packet()))) {
+            if (answeredBefore(l)) {
                 if (firstVictim == null) firstVictim = l;
                 if (others.size() < 3 && others.stream().noneMatch(x -> x.startsWith(l.test() + ":"))) {
                     others.add(l.test() + ": " + l.connection() + " -> " + shorten(l.packet()));
@@ -163,6 +164,12 @@ final class Traffic {
         for (String s : suspects) if (!s.equals(test) && unanswered.size() < 3) unanswered.add(s + " (a request of a new kind)");
         for (String o : others) if (!o.startsWith(test + ":") && unanswered.size() < 4) unanswered.add(o);
         return new Trigger(test, t.connection() + " -> " + t.packet(), unanswered, t.nanos(), suspects);
+    }
+
+    /** True if a request of the kind {@code l} sent was answered before it was sent. */
+    private boolean answeredBefore(Line l) {
+        Long first = answeredShapes.get(shape(l.packet()));
+        return first != null && first < l.nanos();
     }
 
     private static String key(Line l) {
