@@ -18,7 +18,8 @@ final class Traffic {
     }
 
     /**
-     * The test and the packet most likely to have stopped the server (sent at {@code nanos}), the next few requests
+     * The test and the packet most likely to have stopped the server, when the outage may have begun ({@code
+     * nanos}: that packet or an earlier suspect, whichever was sent first), the next few requests
      * of other tests left unanswered from then on, and the tests that sent a request of a new kind left unanswered
      * (the trigger among them): those are not run again, they might stop the server again.
      */
@@ -163,7 +164,8 @@ final class Traffic {
         List<String> unanswered = new ArrayList<>();
         for (String s : suspects) if (!s.equals(test) && unanswered.size() < 3) unanswered.add(s + " (a request of a new kind)");
         for (String o : others) if (!o.startsWith(test + ":") && unanswered.size() < 4) unanswered.add(o);
-        return new Trigger(test, t.connection() + " -> " + t.packet(), unanswered, t.nanos(), suspects);
+        long start = firstSuspect != null ? Math.min(firstSuspect.nanos(), t.nanos()) : t.nanos();
+        return new Trigger(test, t.connection() + " -> " + t.packet(), unanswered, start, suspects);
     }
 
     /** True if a request of the kind {@code l} sent was answered before it was sent. */

@@ -311,10 +311,14 @@ final class Watchdog implements AutoCloseable {
         return true;
     }
 
-    /** True if a test starting at {@code start} (nano time) started during an outage where no client was served. */
+    /**
+     * True if a test starting at {@code start} (nano time) started after the server stopped serving any client for
+     * good (it did not recover by the end of the run). An outage it recovered from ended some time before the
+     * watchdog's next round saw it: a test starting then may well have been served.
+     */
     synchronized boolean startedWhileDown(long start) {
         if (downSince >= 0 && failingRounds >= 2 && wasTotal && start >= segmentFrom) return true;
-        for (Outage o : outages) if (o.total() && start >= o.from() && start <= o.to()) return true;
+        for (Outage o : outages) if (o.total() && o.to() == Long.MAX_VALUE && start >= o.from()) return true;
         return false;
     }
 
