@@ -71,10 +71,10 @@ public final class Runner {
     }
 
     /**
-     * Runs {@code tests} and cleans up after them; a runner runs once. Tests marked {@link TestCase#alone} run
-     * one at a time after the others; every FAIL or ERROR of the concurrent phase is run again alone before it is
-     * reported (INTERMITTENT when it then passes); a failure while the watchdog saw the server not serving is
-     * NOT_SERVING. Results that may still change are reported to {@code progress} at the end.
+     * Runs {@code tests} and cleans up after them; a runner runs once. Every FAIL or ERROR of the concurrent phase
+     * is run again alone before it is reported (INTERMITTENT when it then passes); tests scheduled ALONE run one at
+     * a time after all the others; a failure while the watchdog saw the server not serving is NOT_SERVING. Results
+     * that may still change are reported to {@code progress} at the end.
      */
     public Report run(List<TestCase> tests) {
         long start = System.nanoTime();
@@ -99,11 +99,8 @@ public final class Runner {
             Thread behind = Thread.ofVirtual().name("background-tests").start(() -> phase(tests, background,
                     Math.max(1, background.size()), true, 0, results, spans, dog, traffic));
             phase(tests, together, Math.max(1, config.parallel()), true, 0, results, spans, dog, traffic);
-            // Alone means alone: not beside the background tests either.
-            behind.join();
-            phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
-            // Each failure again, one at a time (only waits for a close or a re-send overlap). Not a test that
-            // stopped the server: run again, it would only stop it again.
+            // Each failure again, one at a time (only waits for a close or a re-send overlap), beside the background
+            // tests but before the alone ones. Not a test that stopped the server: run again, it would only stop it again.
             dog.settle();
             List<String> triggersSoFar = dog.triggers();
             List<Integer> failed = together.stream().filter(i -> (results[i].verdict() == Verdict.FAIL
@@ -124,7 +121,9 @@ public final class Runner {
                     results[i] = intermittent(results[i], a);
                 }
             }
+            // Alone means alone: not beside the background tests or the re-runs either.
             behind.join();
+            phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
             List<String> triggers = dog.judgedTriggers();
             for (int i = 0; i < n; i++) {
                 Result r = results[i];
