@@ -2,6 +2,7 @@ package mqttconf.suite;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -10,6 +11,9 @@ import java.util.Locale;
 import java.util.Set;
 
 import mqttconf.codec.ByteNotation;
+import mqttconf.codec.Decoder;
+import mqttconf.codec.MalformedPacketException;
+import mqttconf.codec.Packet;
 import mqttconf.spec.Level;
 import mqttconf.suite.MalformedCaseRunner.SetupException;
 import mqttconf.suite.MalformedTable.After;
@@ -124,9 +128,9 @@ final class MalformedTests {
         byte[] b = ByteNotation.parse(row.send().replace("{cid23}", "c".repeat(23)).replace("{cid}", "cid")
                 .replace("{topic}", "topic"));
         try {
-            return new mqttconf.codec.Decoder().decode(java.nio.ByteBuffer.wrap(b)) instanceof mqttconf.codec.Packet.Connect c
+            return new Decoder().decode(ByteBuffer.wrap(b)) instanceof Packet.Connect c
                     && c.clientId().isEmpty();
-        } catch (mqttconf.codec.MalformedPacketException e) {
+        } catch (MalformedPacketException e) {
             return false;
         }
     }

@@ -113,7 +113,7 @@ public final class Runner {
                 if (a == null || cleanup.stopped()) continue;
                 // Failed in silence while the server had lost some client ids: the re-run (on ids it still answered)
                 // is the verdict, whatever it is; the first run said nothing about the test.
-                if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && silence(results[i])
+                if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && OutageVerdicts.silence(results[i])
                         && a.verdict() != Verdict.ERROR) {
                     results[i] = a;
                     spans[i] = againSpans[i];
@@ -124,31 +124,7 @@ public final class Runner {
             // Alone means alone: not beside the background tests or the re-runs either.
             behind.join();
             phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
-            List<String> triggers = dog.judgedTriggers();
-            for (int i = 0; i < n; i++) {
-                Result r = results[i];
-                String silent = silentPasses.get(r.test().name());
-                if (silent != null && r.verdict() != Verdict.SKIP && r.verdict() != Verdict.NOT_SERVING
-                        && dog.outageDuring(spans[i][0], spans[i][1]) != Watchdog.Extent.NONE) {
-                    results[i] = notServing(r, "not judged: " + silent + ", while the server was not serving (see the "
-                            + "run's server events): a server that stopped answering closes the same way");
-                    continue;
-                }
-                // Started once no one was served: whatever it saw (a close, silence) the server did to everyone.
-                if (r.verdict() != Verdict.SKIP && r.verdict() != Verdict.NOT_SERVING && dog.startedWhileDown(spans[i][0])
-                        && !triggers.contains(r.test().name())) {
-                    results[i] = notServing(r, "started while the server served no client at all (see the run's server "
-                            + "events): " + (r.summary().isEmpty() ? r.verdict().name() : r.summary()));
-                    continue;
-                }
-                if (r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || triggers.contains(r.test().name())) continue;
-                Watchdog.Extent lost = dog.outageDuring(spans[i][0], spans[i][1]);
-                // Partly serving (some client ids lost): only a failure where the server said nothing is its doing.
-                if (lost == Watchdog.Extent.TOTAL && (silence(r) || closed(r)) || lost == Watchdog.Extent.PARTIAL && silence(r)) {
-                    results[i] = notServing(r, "failed while the server was not serving (see the run's server "
-                            + "events): " + r.summary());
-                }
-            }
+            OutageVerdicts.apply(results, spans, dog, silentPasses);
             events = dog.events();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -217,7 +193,7 @@ public final class Runner {
                     }
                 }
                 if (abandoned) {
-                    results[i] = notServing(new Result(t, Verdict.NOT_SERVING, Duration.ZERO, "", null, null,
+                    results[i] = OutageVerdicts.notServing(new Result(t, Verdict.NOT_SERVING, Duration.ZERO, "", null, null,
                             List.of(), null), "not run: the server stopped serving and did not recover within "
                             + seconds(recoveryBound()) + " (see the run's server events)");
                     continue;
@@ -300,36 +276,10 @@ public final class Runner {
         }
     }
 
-    /** The failure is the server not answering (no CONNACK, nothing within a wait, no close and no PINGRESP). */
-    private static boolean silence(Result r) {
-        String o = r.observed() == null ? r.summary() : r.observed();
-        return r.verdict() == Verdict.ERROR || o.contains("nothing within") || o.contains("no PINGRESP")
-                || o.contains("still open after") || unansweredConnect(r);
-    }
-
-    /**
-     * A malformed row that sent its own CONNECT and expected it accepted, and got no reply at all on a connection
-     * that stayed open (observed "open": only our PINGREQ was answered): the CONNECT went unanswered.
-     */
-    private static boolean unansweredConnect(Result r) {
-        return "open".equals(r.observed()) && r.expected() != null && r.expected().contains("20 02 00 00");
-    }
-
-    /** The failure is the server closing or breaking a connection. */
-    private static boolean closed(Result r) {
-        String o = r.observed() == null ? r.summary() : r.observed();
-        return o.contains("closed by peer") || o.contains("connection broken") || o.contains("-> close");
-    }
-
     private static Result intermittent(Result first, Result again) {
         return new Result(first.test(), Verdict.INTERMITTENT, first.duration(), "failed while other tests ran, "
                 + "passed when run again alone: " + first.summary(), first.expected(), first.observed(),
                 first.notes(), first.evidence(), List.of());
-    }
-
-    private static Result notServing(Result r, String summary) {
-        return new Result(r.test(), Verdict.NOT_SERVING, r.duration(), summary, null, null, r.notes(), r.evidence(),
-                List.of());
     }
 
     /**

@@ -2,8 +2,13 @@ package mqttconf.suite;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The run's recent traffic, every test's connections together, time-stamped: what the watchdog looks at to
@@ -28,9 +33,9 @@ final class Traffic {
 
     private final Deque<Line> lines = new ArrayDeque<>();
     /** The shape of the last request each connection sent, and the shapes of requests the server ever answered. */
-    private final java.util.Map<String, String> lastRequest = new java.util.HashMap<>();
+    private final Map<String, String> lastRequest = new HashMap<>();
     /** When a request of each kind was first answered (nano time). */
-    private final java.util.Map<String, Long> answeredShapes = new java.util.HashMap<>();
+    private final Map<String, Long> answeredShapes = new HashMap<>();
     private long lastConnAck = Long.MIN_VALUE;
 
     /** When a test last received a CONNACK (nano time): the server was serving new connections until then. */
@@ -97,19 +102,19 @@ final class Traffic {
      * it is no evidence. Tests in {@code not} are left out (an earlier event's trigger). Else the last packet sent
      * before {@code to}; null if none.
      */
-    synchronized Trigger trigger(long from, long to, java.util.Collection<String> not, long settled) {
+    synchronized Trigger trigger(long from, long to, Collection<String> not, long settled) {
         to = Math.min(to, settled);
         List<Line> all = new ArrayList<>(lines);
         int n = all.size();
         boolean[] answered = new boolean[n];
-        java.util.Set<String> heard = new java.util.HashSet<>();
+        Set<String> heard = new HashSet<>();
         for (int i = n - 1; i >= 0; i--) {
             Line l = all.get(i);
             if (!l.sent()) heard.add(key(l));
             else answered[i] = heard.contains(key(l));
         }
         // A connection left unanswered on a request of a kind answered before: the outage reached it then.
-        java.util.Map<String, Long> lostAt = new java.util.HashMap<>();
+        Map<String, Long> lostAt = new HashMap<>();
         for (int i = 0; i < n; i++) {
             Line l = all.get(i);
             if (l.sent() && !answered[i] && l.nanos() >= from && l.nanos() <= to && expectsReply(l.packet())

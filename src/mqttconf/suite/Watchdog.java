@@ -5,7 +5,12 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,7 +65,7 @@ final class Watchdog implements AutoCloseable {
     private final List<String> judged = new ArrayList<>();
     private boolean segmentEscalated;
     /** Tests that sent a request of a new kind left unanswered just before an outage: possible triggers. */
-    private final java.util.Set<String> suspects = new java.util.HashSet<>();
+    private final Set<String> suspects = new HashSet<>();
     private volatile boolean closing;
     /** When the last round answered in full ended, and when it started (the trigger came after that). */
     private long lastServed = System.nanoTime();
@@ -359,7 +364,7 @@ final class Watchdog implements AutoCloseable {
     String liveId(List<String> candidates) {
         ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            java.util.concurrent.CompletionService<String> answers = new java.util.concurrent.ExecutorCompletionService<>(probes);
+            CompletionService<String> answers = new ExecutorCompletionService<>(probes);
             for (String id : candidates) answers.submit(() -> probe(id) == null ? id : null);
             for (int i = 0; i < candidates.size(); i++) {
                 try {
@@ -368,7 +373,7 @@ final class Watchdog implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return null;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     // that candidate could not be tried: the next answer
                 }
             }
