@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * What the server's outages mean for each verdict at the end of a run: a test whose outcome the outage explains
- * (silence, a close, a start once no client was served, an outcome resting on the server saying nothing) is
- * NOT_SERVING, with no statement blamed; the triggers' and suspects' own verdicts stand.
+ * (silence, a close while no client was served, an outcome resting on the server saying nothing) is NOT_SERVING,
+ * with no statement blamed; the triggers' and suspects' own verdicts stand. What a server decides before any
+ * worker is involved (closing at once on bytes it cannot read) is still judged.
  */
 final class OutageVerdicts {
     private OutageVerdicts() {
@@ -27,17 +28,11 @@ final class OutageVerdicts {
                         + "run's server events): a server that stopped answering closes the same way");
                 continue;
             }
-            // Started once no one was served: whatever it saw (a close, silence) the server did to everyone.
-            if (r.verdict() != Verdict.SKIP && r.verdict() != Verdict.NOT_SERVING && dog.startedWhileDown(spans[i][0])
-                    && !triggers.contains(r.test().name())) {
-                results[i] = notServing(r, "started while the server served no client at all (see the run's server "
-                        + "events): " + (r.summary().isEmpty() ? r.verdict().name() : r.summary()));
-                continue;
-            }
             if (r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || triggers.contains(r.test().name())) continue;
             Watchdog.Extent lost = dog.outageDuring(spans[i][0], spans[i][1]);
-            // Partly serving (some client ids lost): only a failure where the server said nothing is its doing.
-            if (lost == Watchdog.Extent.TOTAL && (silence(r) || closed(r)) || lost == Watchdog.Extent.PARTIAL && silence(r)) {
+            // Partly serving (some client ids lost): a failure where the server said nothing, or dropped the
+            // connection, may be the lost worker's doing as well as a refusal.
+            if (lost != Watchdog.Extent.NONE && (silence(r) || closed(r))) {
                 results[i] = notServing(r, "failed while the server was not serving (see the run's server "
                         + "events): " + r.summary());
             }

@@ -263,7 +263,7 @@ final class Watchdog implements AutoCloseable {
         if (downTrigger != null) suspects.addAll(downTrigger.suspects());
         if (downTrigger != null && !segmentEscalated) {
             judged.add(downTrigger.test());
-            judged.addAll(downTrigger.suspects());
+            judged.addAll(downTrigger.earlySuspects());
         }
         if (events.size() < MAX_EVENTS) {
             events.add(new ServerEvent("at " + LocalTime.now().minusNanos(System.nanoTime() - downSince)
@@ -314,17 +314,6 @@ final class Watchdog implements AutoCloseable {
             wait(Math.max(1, left / 1_000_000));
         }
         return true;
-    }
-
-    /**
-     * True if a test starting at {@code start} (nano time) started after the server stopped serving any client for
-     * good (it did not recover by the end of the run). An outage it recovered from ended some time before the
-     * watchdog's next round saw it: a test starting then may well have been served.
-     */
-    synchronized boolean startedWhileDown(long start) {
-        if (downSince >= 0 && failingRounds >= 2 && wasTotal && start >= segmentFrom) return true;
-        for (Outage o : outages) if (o.total() && o.to() == Long.MAX_VALUE && start >= o.from()) return true;
-        return false;
     }
 
     /** How much of the server was lost while a test ran from {@code start} to {@code end} (nano times). */
@@ -385,15 +374,15 @@ final class Watchdog implements AutoCloseable {
     }
 
     /**
-     * The tests named as triggers of outages that began while the server served fully, and the other suspects (a
-     * request of a kind never answered, left unanswered, just then): their own verdicts stand. Whichever of them
+     * The tests named as triggers of outages that began while the server served fully, and the other suspects sent
+     * by then (a request of a kind never answered, left unanswered): their own verdicts stand. Whichever of them
      * stopped the server, each left a request unanswered while it still served.
      */
     synchronized List<String> judgedTriggers() {
         List<String> all = new ArrayList<>(judged);
         if (downSince >= 0 && failingRounds >= 2 && downTrigger != null && !segmentEscalated) {
             all.add(downTrigger.test());
-            all.addAll(downTrigger.suspects());
+            all.addAll(downTrigger.earlySuspects());
         }
         return all;
     }
