@@ -35,6 +35,11 @@ public final class Context {
     private final List<String> notes = new ArrayList<>();
     private final List<Deviation> deviations = new ArrayList<>();
     private final Waits waits;
+    /** The run's watchdog (null outside a run): while the server answers some client ids only, ids are checked first. */
+    private final Watchdog dog;
+    private final Map<String, String> ids = new HashMap<>();
+    /** Why a PASS of this test rests on the server saying nothing (a late close, no reply): null when it does not. */
+    private String restsOnSilence;
     /** Every filter each client id of this test subscribed to, unsubscribed or discarded ones included. */
     private final Map<String, Set<String>> filters = new HashMap<>();
     /** The size of the largest packet a connection of this test sent, and whether the server then closed it. */
@@ -82,6 +87,12 @@ public final class Context {
      * @param attempt 0 for a test's first run, 1 for its re-run alone (which uses topics of its own)
      */
     Context(RunConfig config, TestCase test, int index, Cleanup cleanup, Waits waits, Traffic traffic, int attempt) {
+        this(config, test, index, cleanup, waits, traffic, attempt, null);
+    }
+
+    Context(RunConfig config, TestCase test, int index, Cleanup cleanup, Waits waits, Traffic traffic, int attempt,
+            Watchdog dog) {
+        this.dog = dog;
         this.waits = waits;
         this.config = config;
         this.test = test;
@@ -105,14 +116,56 @@ public final class Context {
         return topicBase + "/" + suffix;
     }
 
-    /** The client id of a role in this test: same role, same id (so a session can be resumed). */
+    /**
+     * The client id of a role in this test: same role, same id (so a session can be resumed). While the server
+     * answers some client ids only (it lost the worker some ids hash to), the id is one it was just seen to answer:
+     * what the test then finds is the server's doing, not the lost worker's.
+     */
     public synchronized String clientId(String role) {
+        return clientId(role, UnaryOperator.identity());
+    }
+
+    /**
+     * The client id of {@code role} in the {@code form} a row needs (23 characters, say), checked like {@link
+     * #clientId(String)}: the server hashes the id it is sent, not the one it was derived from.
+     */
+    synchronized String clientId(String role, UnaryOperator<String> form) {
+        String known = ids.get(role + " " + form.apply(""));
+        if (known != null) return known;
         int i = roles.indexOf(role);
         if (i < 0) {
             roles.add(role);
             i = roles.size() - 1;
         }
-        return config.clientIdPrefix() + key + ROLES.charAt(i % ROLES.length());
+        String base = config.clientIdPrefix() + key + ROLES.charAt(i % ROLES.length());
+        String id = form.apply(base);
+        if (dog != null && dog.partlyServing()) {
+            List<String> candidates = new ArrayList<>(List.of(id));
+            for (int v = 1; v < ID_CANDIDATES && base.length() < MAX_ID; v++) {
+                candidates.add(form.apply(base + Character.forDigit(v, 36)));
+            }
+            String live = dog.liveId(candidates);
+            if (live != null) id = live;
+        }
+        ids.put(role + " " + form.apply(""), id);
+        return id;
+    }
+
+    /** Client ids tried at once for a role while the server is partly serving; 23 characters at most [MQTT-3.1.3-5]. */
+    private static final int ID_CANDIDATES = 6;
+    private static final int MAX_ID = 23;
+
+    /**
+     * This test's outcome says nothing about a server that was not serving every client ({@code why}): a PASS
+     * resting on a close that came late without any reply, say. While the server was not serving, the test is
+     * NOT_SERVING (see {@link Runner}).
+     */
+    synchronized void restsOnSilence(String why) {
+        restsOnSilence = why;
+    }
+
+    synchronized String restsOnSilence() {
+        return restsOnSilence;
     }
 
     /** A 3.1.1 CONNECT for {@code clientId} with the run's credentials and a keep alive the test never reaches. */

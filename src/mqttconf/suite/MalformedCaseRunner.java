@@ -22,9 +22,18 @@ public final class MalformedCaseRunner {
      * large packet that the row expects answered was met with a close and nothing else (a server's own limit).
      */
     public record Result(boolean matched, String sent, String observed, List<byte[]> replies, Terminal end,
-                         boolean sizeLimit) {
+                         boolean sizeLimit, Duration closedAfter) {
         public Result(boolean matched, String sent, String observed) {
-            this(matched, sent, observed, List.of(), null, false);
+            this(matched, sent, observed, List.of(), null, false, null);
+        }
+
+        /**
+         * The server said nothing and closed only after the timeout: the way a server closes a connection that never
+         * completed its handshake (10 s is common), whatever the bytes held. Evidence of a judgement only while the
+         * server was serving.
+         */
+        public boolean lateSilentClose(Duration timeout) {
+            return end == Terminal.CLOSE && replies.isEmpty() && closedAfter != null && closedAfter.compareTo(timeout) >= 0;
         }
 
         public String evidence(Row row) {
@@ -62,7 +71,13 @@ public final class MalformedCaseRunner {
      */
     public Result run(Row row, String clientId, String topic, Consumer<String> trace)
             throws IOException, InterruptedException, SetupException, TestFailure {
-        byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23(clientId))
+        return run(row, clientId, clientId23(clientId), topic, trace);
+    }
+
+    /** As {@link #run(Row, String, String, Consumer)} with the 23-character client id given. */
+    Result run(Row row, String clientId, String clientId23, String topic, Consumer<String> trace)
+            throws IOException, InterruptedException, SetupException, TestFailure {
+        byte[] bytes = ByteNotation.parse(row.send().replace("{cid23}", clientId23)
                 .replace("{cid}", clientId).replace("{topic}", topic));
         try (TestClient c = config.dialer().open(config.host(), config.port(), timeout, "row").traced(trace)) {
             if (row.after() == After.CONNECT) connect(c, clientId);
@@ -72,6 +87,7 @@ public final class MalformedCaseRunner {
                 // The server closed first and the reader closed the socket ("Socket closed"): observe that close.
                 if (!c.awaitClosed(timeout)) throw e;
             }
+            long sentAt = System.nanoTime();
             List<byte[]> replies = new ArrayList<>();
             Terminal end = row.allowsOnly(Terminal.CLOSE) ? awaitClose(c, row, replies) : observe(c, row, replies);
             String still = row.allowsOnly(Terminal.CLOSE) ? "still open after " + closeWait().toMillis() + " ms"
@@ -82,7 +98,9 @@ public final class MalformedCaseRunner {
             boolean sizeLimit = !matched && end == Terminal.CLOSE && replies.isEmpty() && bytes.length >= Runner.LARGE_PACKET
                     && !row.allows(Terminal.CLOSE);
             if (end != Terminal.CLOSE && !c.isClosed()) disconnect(c);
-            return new Result(matched, shown(bytes), describe(replies, end, still), List.copyOf(replies), end, sizeLimit);
+            Duration closedAfter = end == Terminal.CLOSE ? Duration.ofNanos(System.nanoTime() - sentAt) : null;
+            return new Result(matched, shown(bytes), describe(replies, end, still), List.copyOf(replies), end, sizeLimit,
+                    closedAfter);
         }
     }
 

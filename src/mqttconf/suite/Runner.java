@@ -32,6 +32,12 @@ public final class Runner {
     private final Set<Context> running = ConcurrentHashMap.newKeySet();
     /** The capabilities each test used (from its last run). */
     private final Map<String, Set<Capability>> uses = new ConcurrentHashMap<>();
+    /**
+     * Tests whose last outcome says nothing about a server not fully serving, and why (see {@link
+     * Context#restsOnSilence}).
+     */
+    private final Map<String, String> silentPasses = new ConcurrentHashMap<>();
+    private volatile Watchdog dog;
     /** Taken by whoever runs the cleanup: the end of the run or {@link #stop}, never both. */
     private final AtomicBoolean cleanupTaken = new AtomicBoolean();
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -65,10 +71,10 @@ public final class Runner {
     }
 
     /**
-     * Runs {@code tests} and cleans up after them; a runner runs once. Tests marked {@link TestCase#alone} run
-     * one at a time after the others; every FAIL or ERROR of the concurrent phase is run again alone before it is
-     * reported (INTERMITTENT when it then passes); a failure while the watchdog saw the server not serving is
-     * NOT_SERVING. Results that may still change are reported to {@code progress} at the end.
+     * Runs {@code tests} and cleans up after them; a runner runs once. Every FAIL or ERROR of the concurrent phase
+     * is run again alone before it is reported (INTERMITTENT when it then passes); tests scheduled ALONE run one at
+     * a time after all the others; a failure while the watchdog saw the server not serving is NOT_SERVING. Results
+     * that may still change are reported to {@code progress} at the end.
      */
     public Report run(List<TestCase> tests) {
         long start = System.nanoTime();
@@ -88,13 +94,14 @@ public final class Runner {
         Traffic traffic = new Traffic();
         List<ServerEvent> events;
         try (Watchdog dog = new Watchdog(config, traffic)) {
+            this.dog = dog;
             // Background tests each hold a slot of their own, beyond --parallel: they wait far more than they work.
             Thread behind = Thread.ofVirtual().name("background-tests").start(() -> phase(tests, background,
                     Math.max(1, background.size()), true, 0, results, spans, dog, traffic));
             phase(tests, together, Math.max(1, config.parallel()), true, 0, results, spans, dog, traffic);
-            phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
-            // Each failure again, one at a time (only waits for a close or a re-send overlap). Not a test that
-            // stopped the server: run again, it would only stop it again.
+            // Each failure again, one at a time (only waits for a close or a re-send overlap), beside the background
+            // tests but before the alone ones. Not a test that stopped the server: run again, it would only stop it again.
+            dog.settle();
             List<String> triggersSoFar = dog.triggers();
             List<Integer> failed = together.stream().filter(i -> (results[i].verdict() == Verdict.FAIL
                     || results[i].verdict() == Verdict.ERROR) && !triggersSoFar.contains(tests.get(i).name())).toList();
@@ -103,22 +110,21 @@ public final class Runner {
             if (!cleanup.stopped() && !abandoned) phase(tests, failed, 1, true, 1, again, againSpans, dog, traffic);
             for (int i : failed) {
                 Result a = again[i];
-                if (a != null && !cleanup.stopped() && (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED)) {
+                if (a == null || cleanup.stopped()) continue;
+                // Failed in silence while the server had lost some client ids: the re-run (on ids it still answered)
+                // is the verdict, whatever it is; the first run said nothing about the test.
+                if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && OutageVerdicts.silence(results[i])
+                        && a.verdict() != Verdict.ERROR) {
+                    results[i] = a;
+                    spans[i] = againSpans[i];
+                } else if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) {
                     results[i] = intermittent(results[i], a);
                 }
             }
+            // Alone means alone: not beside the background tests or the re-runs either.
             behind.join();
-            List<String> triggers = dog.triggers();
-            for (int i = 0; i < n; i++) {
-                Result r = results[i];
-                if (r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || triggers.contains(r.test().name())) continue;
-                Watchdog.Extent lost = dog.outageDuring(spans[i][0], spans[i][1]);
-                // Partly serving (some client ids lost): only a failure where the server said nothing is its doing.
-                if (lost == Watchdog.Extent.TOTAL && (silence(r) || closed(r)) || lost == Watchdog.Extent.PARTIAL && silence(r)) {
-                    results[i] = notServing(r, "failed while the server was not serving (see the run's server "
-                            + "events): " + r.summary());
-                }
-            }
+            phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
+            OutageVerdicts.apply(results, spans, dog, silentPasses);
             events = dog.events();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -169,9 +175,15 @@ public final class Runner {
                 slots.acquireUninterruptibly();
             }
         };
+        int partialSeen = dog.partialOutages();
+        List<Integer> started = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i : indices) {
                 TestCase t = tests.get(i);
+                if (attempt == 0 && overlapWaits && dog.partialOutages() != partialSeen && dog.partlyServing()) {
+                    partialSeen = dog.partialOutages();
+                    rerunAfterPartialOutage(tests, started, pool, slots, waits, results, spans, dog, traffic);
+                }
                 if (!abandoned && dog.down()) {
                     try {
                         if (!dog.awaitServing(recoveryBound())) abandoned = true;
@@ -181,13 +193,14 @@ public final class Runner {
                     }
                 }
                 if (abandoned) {
-                    results[i] = notServing(new Result(t, Verdict.NOT_SERVING, Duration.ZERO, "", null, null,
+                    results[i] = OutageVerdicts.notServing(new Result(t, Verdict.NOT_SERVING, Duration.ZERO, "", null, null,
                             List.of(), null), "not run: the server stopped serving and did not recover within "
                             + seconds(recoveryBound()) + " (see the run's server events)");
                     continue;
                 }
                 // Taken here, not in the task, so tests start in their order (each running test ends within its budget).
                 slots.acquireUninterruptibly();
+                started.add(i);
                 pool.submit(() -> {
                     try {
                         Result r = cleanup.stopped() ? new Result(t, Verdict.SKIP, Duration.ZERO,
@@ -210,6 +223,48 @@ public final class Runner {
         }
     }
 
+    /** The attempt number of a re-run after a partial outage: its own client ids and topics. */
+    private static final int AFTER_PARTIAL_OUTAGE = 2;
+
+    /**
+     * The server just lost some client ids (a worker per client-id hash, say): the tests that failed since the
+     * outage's trigger may have failed only because their ids were among them, a different set each run. Those that
+     * have failed so far run again now, beside the rest, while the server still serves the other ids, with ids it was just seen
+     * to answer ({@link Context#clientId}); the trigger itself is not run again (it would take the next worker).
+     */
+    private void rerunAfterPartialOutage(List<TestCase> tests, List<Integer> started,
+                                         ExecutorService pool,
+                                         Semaphore slots, Context.Waits waits, Result[] results,
+                                         long[][] spans,
+                                         Watchdog dog, Traffic traffic) {
+        long from = dog.outageFrom();
+        List<String> notAgain = dog.triggers();
+        for (int i : started) {
+            Result r = results[i];
+            if (r == null || r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || spans[i][1] < from
+                    || notAgain.contains(tests.get(i).name()) || cleanup.stopped()) {
+                continue;
+            }
+            TestCase t = tests.get(i);
+            slots.acquireUninterruptibly();
+            pool.submit(() -> {
+                try {
+                    Result a = timed(t, AFTER_PARTIAL_OUTAGE * tests.size() + i, AFTER_PARTIAL_OUTAGE, waits, traffic, spans[i]);
+                    results[i] = a;
+                    if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED || a.verdict() == Verdict.SKIP) {
+                        synchronized (progress) {
+                            progress.accept(a);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+    }
+
     /** Runs one test and notes when it ran (nano times) in {@code span}. */
     private Result timed(TestCase t, int index, int attempt, Context.Waits waits, Traffic traffic, long[] span)
             throws InterruptedException {
@@ -221,36 +276,10 @@ public final class Runner {
         }
     }
 
-    /** The failure is the server not answering (no CONNACK, nothing within a wait, no close and no PINGRESP). */
-    private static boolean silence(Result r) {
-        String o = r.observed() == null ? r.summary() : r.observed();
-        return r.verdict() == Verdict.ERROR || o.contains("nothing within") || o.contains("no PINGRESP")
-                || o.contains("still open after") || unansweredConnect(r);
-    }
-
-    /**
-     * A malformed row that sent its own CONNECT and expected it accepted, and got no reply at all on a connection
-     * that stayed open (observed "open": only our PINGREQ was answered): the CONNECT went unanswered.
-     */
-    private static boolean unansweredConnect(Result r) {
-        return "open".equals(r.observed()) && r.expected() != null && r.expected().contains("20 02 00 00");
-    }
-
-    /** The failure is the server closing or breaking a connection. */
-    private static boolean closed(Result r) {
-        String o = r.observed() == null ? r.summary() : r.observed();
-        return o.contains("closed by peer") || o.contains("connection broken") || o.contains("-> close");
-    }
-
     private static Result intermittent(Result first, Result again) {
         return new Result(first.test(), Verdict.INTERMITTENT, first.duration(), "failed while other tests ran, "
                 + "passed when run again alone: " + first.summary(), first.expected(), first.observed(),
                 first.notes(), first.evidence(), List.of());
-    }
-
-    private static Result notServing(Result r, String summary) {
-        return new Result(r.test(), Verdict.NOT_SERVING, r.duration(), summary, null, null, r.notes(), r.evidence(),
-                List.of());
     }
 
     /**
@@ -287,11 +316,14 @@ public final class Runner {
 
     private Result runOne(TestCase test, int index, int attempt, Context.Waits waits, Traffic traffic)
             throws InterruptedException {
-        Context ctx = new Context(config, test, index, cleanup, waits, traffic, attempt);
+        Context ctx = new Context(config, test, index, cleanup, waits, traffic, attempt, dog);
         running.add(ctx);
         try {
             Result r = runWithinBudget(test, ctx);
             uses.put(test.name(), ctx.uses());
+            String silent = ctx.restsOnSilence();
+            if (silent != null) silentPasses.put(test.name(), silent);
+            else silentPasses.remove(test.name());
             // A test the stop took the connections from says nothing about the server.
             if (cleanup.stopped() && (r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR)) {
                 return new Result(test, Verdict.SKIP, r.duration(), "stopped while running", null, null, r.notes(), null);

@@ -5,7 +5,12 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,11 +43,11 @@ final class Watchdog implements AutoCloseable {
      */
     record Outage(long from, long to, boolean total) {
         /**
-         * A test overlaps an outage if it went on for a period after the server was last seen serving: one that
-         * ended just as the server stopped spent its waits while it served.
+         * A test overlaps an outage if it went on after its trigger was sent (or, without one, for a period after the
+         * server was last seen serving): one that ended before spent its waits while the server served.
          */
         boolean overlaps(long start, long end) {
-            return start <= to && end >= from + PERIOD.toNanos();
+            return start <= to && end >= from;
         }
     }
 
@@ -52,13 +57,39 @@ final class Watchdog implements AutoCloseable {
     private final List<Outage> outages = new ArrayList<>();
     private final List<ServerEvent> events = new ArrayList<>();
     private final List<String> triggers = new ArrayList<>();
+    /**
+     * The triggers of outages that began while the server served fully: the packet is then singled out well. When a
+     * server answering some client ids stops answering any, many requests were already going unanswered, so the
+     * one named is only the likeliest: its test is judged like the others.
+     */
+    private final List<String> judged = new ArrayList<>();
+    private boolean segmentEscalated;
+    /** Tests that sent a request of a new kind left unanswered just before an outage: possible triggers. */
+    private final Set<String> suspects = new HashSet<>();
     private volatile boolean closing;
     /** When the last round answered in full ended, and when it started (the trigger came after that). */
     private long lastServed = System.nanoTime();
     private long lastRoundStart = lastServed;
     private long downSince = -1;
+    /** Where the current outage starts for the tests: at its trigger's packet when one is named, else the last round served. */
+    private long segmentFrom;
+    /** The start of the last round with some CONNACK and when it ended; the first round with none. */
+    private long lastSomeRoundStart = lastRoundStart;
+    private long lastSomeServed = lastServed;
+    private long firstNoneRoundStart;
+    /** Some round of the current outage was answered in part; the outage went from partial to total. */
+    private boolean someAnswered;
+    private boolean escalated;
+    /** How many outages began with the server answering some client ids (each may call for re-runs). */
+    private int partialSegments;
     private String downWhat;
     private Traffic.Trigger downTrigger;
+    /** The current outage's trigger window, when the last round served ended, and how many more looks it gets. */
+    private long windowFrom;
+    private long windowTo;
+    private long windowServed;
+    private int lookAgain;
+    private static final int LOOKS = 4;
     private int probeCount;
     private boolean served;
     /** The last round got no CONNACK at all; some round of the current outage got none. */
@@ -148,43 +179,104 @@ final class Watchdog implements AutoCloseable {
             failingRounds = 0;
             lastRoundNone = false;
             lastRoundStart = roundStart;
+            lastSomeRoundStart = roundStart;
             lastServed = now;
+            lastSomeServed = now;
             notifyAll();
             return;
         }
         if (!served) return;
         failingRounds++;
+        if (none && !lastRoundNone) firstNoneRoundStart = roundStart;
         // Two rounds in a row without any CONNACK: with a worker per client-id hash lost, a round of random ids
         // all landing on it is not rare; two are.
         totalNow = none && lastRoundNone;
         lastRoundNone = none;
+        if (!none) {
+            someAnswered = true;
+            lastSomeRoundStart = roundStart;
+            lastSomeServed = now;
+        }
         if (totalNow) wasTotal = true;
         notifyAll();
-        if (downSince >= 0) return;
+        if (downSince >= 0) look();
+        if (downSince >= 0) {
+            // Partly serving, then not at all: a second event, with the trigger of its own (a second worker lost).
+            if (totalNow && someAnswered && !escalated) {
+                end(now, false);
+                escalated = true;
+                wasTotal = true;
+                totalNow = true;
+                failingRounds = 2;
+                begin(now, problem, lastSomeRoundStart, firstNoneRoundStart, lastSomeServed, false);
+                return;
+            }
+            return;
+        }
+        begin(now, problem, lastRoundStart, roundStart, lastServed, !none);
+    }
+
+    /**
+     * An outage starts: the trigger is looked for among the packets sent from the start of the last round answered
+     * ({@code from}) until the timeout after the first round that was not: a probe's CONNECT may reach the server
+     * after a packet sent just after it.
+     */
+    private void begin(long now, String problem, long from, long firstFailing, long servedUntil, boolean partial) {
+        segmentEscalated = escalated;
         downSince = now;
         downWhat = problem;
-        downTrigger = traffic.trigger(lastRoundStart, roundStart);
+        windowFrom = from;
+        windowTo = firstFailing + config.timeout().toNanos();
+        windowServed = servedUntil;
+        lookAgain = LOOKS;
+        look();
+        if (partial) partialSegments++;
         notifyAll();
+    }
+
+    /**
+     * Names the current outage's trigger from the traffic, again each round for a few rounds: a request sent just
+     * before may still be answered (a row's PINGREQ after a packet the server ignored, say), which clears it.
+     */
+    private void look() {
+        if (lookAgain <= 0) return;
+        lookAgain--;
+        downTrigger = traffic.trigger(windowFrom, windowTo, triggers, System.nanoTime() - config.timeout().toNanos());
+        // A test that ended before the trigger was sent, or before the last round served ended, saw a server serving.
+        segmentFrom = downTrigger != null ? downTrigger.nanos() : windowServed + PERIOD.toNanos();
+        // Serving no one: not before a test last got a CONNACK (a trigger named too early must not take the tests
+        // served after it).
+        if (wasTotal || totalNow) segmentFrom = Math.max(segmentFrom, traffic.lastConnAck());
     }
 
     private void forget() {
         downSince = -1;
         totalNow = false;
         wasTotal = false;
+        someAnswered = false;
     }
 
     private void end(long now, boolean recovered) {
-        outages.add(new Outage(lastServed, recovered ? now : Long.MAX_VALUE, wasTotal));
+        boolean partThenTotal = !recovered && !wasTotal;
+        outages.add(new Outage(segmentFrom, recovered ? now : partThenTotal ? now : Long.MAX_VALUE, wasTotal));
         if (downTrigger != null) triggers.add(downTrigger.test());
+        if (downTrigger != null) suspects.addAll(downTrigger.suspects());
+        if (downTrigger != null && !segmentEscalated) {
+            judged.add(downTrigger.test());
+            judged.addAll(downTrigger.earlySuspects());
+        }
         if (events.size() < MAX_EVENTS) {
             events.add(new ServerEvent("at " + LocalTime.now().minusNanos(System.nanoTime() - downSince)
                     .truncatedTo(ChronoUnit.MILLIS) + " the server stopped serving" + (wasTotal ? "" : " some client ids")
-                    + ": " + downWhat + unanswered(), downTrigger == null ? "" : downTrigger.test(),
-                    downTrigger == null ? "" : downTrigger.packet(), recovered, Duration.ofNanos(now - downSince)));
+                    + ": " + downWhat + (partThenTotal ? " (then none at all: see the next event)" : "") + unanswered(),
+                    downTrigger == null ? "" : downTrigger.test(), downTrigger == null ? "" : downTrigger.packet(),
+                    recovered, Duration.ofNanos(now - downSince)));
         }
         downSince = -1;
         totalNow = false;
         wasTotal = false;
+        someAnswered = false;
+        if (recovered) escalated = false;
     }
 
     private String unanswered() {
@@ -200,6 +292,19 @@ final class Watchdog implements AutoCloseable {
         return downSince >= 0 && totalNow;
     }
 
+    /**
+     * Waits until a round of probes that went unanswered is judged (an outage, or a busy moment forgotten), at most
+     * two more rounds: a run ending just after a server lost some client ids still knows it.
+     */
+    synchronized void settle() throws InterruptedException {
+        long deadline = System.nanoTime() + config.timeout().plus(PERIOD).multipliedBy(2).toNanos();
+        while (downSince >= 0 && failingRounds < 2 && !closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
     /** Waits up to {@code bound} for the server to answer again; true if it does (or never stopped). */
     synchronized boolean awaitServing(Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
@@ -213,7 +318,7 @@ final class Watchdog implements AutoCloseable {
 
     /** How much of the server was lost while a test ran from {@code start} to {@code end} (nano times). */
     synchronized Extent outageDuring(long start, long end) {
-        Extent worst = downSince >= 0 && failingRounds >= 2 && end >= lastServed + PERIOD.toNanos()
+        Extent worst = downSince >= 0 && failingRounds >= 2 && end >= segmentFrom
                 ? (wasTotal ? Extent.TOTAL : Extent.PARTIAL) : Extent.NONE;
         for (Outage o : outages) {
             if (!o.overlaps(start, end)) continue;
@@ -223,10 +328,73 @@ final class Watchdog implements AutoCloseable {
         return worst;
     }
 
-    /** The tests named as triggers: their own verdicts stand. */
+    /**
+     * True while some fresh connections get no CONNACK but others do: the server may have lost the worker some
+     * client ids hash to, so tests starting now use client ids it was just seen to answer ({@link #liveId}).
+     */
+    synchronized boolean partlyServing() {
+        return downSince >= 0 && !wasTotal && !totalNow;
+    }
+
+    /** How many outages so far began with the server answering some client ids but not others. */
+    synchronized int partialOutages() {
+        return partialSegments;
+    }
+
+    /** Where the current outage starts for the tests (nano time); only meaningful during one. */
+    synchronized long outageFrom() {
+        return segmentFrom;
+    }
+
+    /**
+     * The first of {@code candidates} (client ids, tried at once) that a fresh CONNECT gets a CONNACK for within
+     * the timeout, or null if none does.
+     */
+    String liveId(List<String> candidates) {
+        ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            CompletionService<String> answers = new ExecutorCompletionService<>(probes);
+            for (String id : candidates) answers.submit(() -> probe(id) == null ? id : null);
+            for (int i = 0; i < candidates.size(); i++) {
+                try {
+                    String id = answers.take().get();
+                    if (id != null) return id;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                } catch (ExecutionException e) {
+                    // that candidate could not be tried: the next answer
+                }
+            }
+            return null;
+        } finally {
+            // The probes still waiting are not needed: interrupted, they close their connections.
+            probes.shutdownNow();
+        }
+    }
+
+    /**
+     * The tests named as triggers of outages that began while the server served fully, and the other suspects sent
+     * by then (a request of a kind never answered, left unanswered): their own verdicts stand. Whichever of them
+     * stopped the server, each left a request unanswered while it still served.
+     */
+    synchronized List<String> judgedTriggers() {
+        List<String> all = new ArrayList<>(judged);
+        if (downSince >= 0 && failingRounds >= 2 && downTrigger != null && !segmentEscalated) {
+            all.add(downTrigger.test());
+            all.addAll(downTrigger.earlySuspects());
+        }
+        return all;
+    }
+
+    /** The tests named as triggers, and the other suspects: not run again (they might stop the server again). */
     synchronized List<String> triggers() {
         List<String> all = new ArrayList<>(triggers);
-        if (downSince >= 0 && failingRounds >= 2 && downTrigger != null) all.add(downTrigger.test());
+        all.addAll(suspects);
+        if (downSince >= 0 && downTrigger != null) {
+            all.add(downTrigger.test());
+            all.addAll(downTrigger.suspects());
+        }
         return all;
     }
 
