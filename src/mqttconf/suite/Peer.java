@@ -191,7 +191,18 @@ public final class Peer implements AutoCloseable {
         // Noted before sending: a server may deliver matching messages before its SUBACK (3.8.4).
         for (Subscription x : subscriptions) ctx.subscribed(clientId, x.filter());
         send(new Subscribe(id, subscriptions));
-        SubAck ack = expect(SubAck.class, a -> a.packetId() == id, "SUBACK with packet id " + id + " [MQTT-3.8.4-1] [MQTT-3.8.4-2]");
+        SubAck ack;
+        try {
+            ack = expect(SubAck.class, a -> a.packetId() == id, "SUBACK with packet id " + id + " [MQTT-3.8.4-1]");
+        } catch (TestFailure noSubAck) {
+            // No SUBACK at all breaks [MQTT-3.8.4-1]; one that came carrying another packet id, [MQTT-3.8.4-2].
+            for (Packet p : unclaimed) {
+                if (p instanceof SubAck other && other.packetId() != id) {
+                    throw new TestFailure("MQTT-3.8.4-2", "SUBACK with packet id " + id, other.toString());
+                }
+            }
+            throw noSubAck;
+        }
         if (ack.returnCodes().size() != subscriptions.size()) {
             throw new TestFailure("MQTT-3.8.4-5", subscriptions.size() + " return codes in the SUBACK", ack.toString());
         }

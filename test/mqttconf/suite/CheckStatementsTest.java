@@ -25,6 +25,8 @@ import mqttconf.broker.BrokerConfig;
 import mqttconf.codec.Packet;
 import mqttconf.codec.Packet.Connect;
 import mqttconf.codec.Packet.Publish;
+import mqttconf.codec.Packet.SubAck;
+import mqttconf.codec.Packet.Subscribe;
 import mqttconf.suite.FaultProxy.Fault;
 import mqttconf.suite.FaultProxy.Link;
 import mqttconf.suite.Runner.Report;
@@ -79,6 +81,35 @@ class CheckStatementsTest {
                 return p instanceof Publish x && x.topic().endsWith(suffix) ? List.of() : List.of(p);
             }
         };
+    }
+
+    /** A SUBACK carrying another packet id breaks [MQTT-3.8.4-2]; the SUBACK itself came [MQTT-3.8.4-1]. */
+    @Test
+    void aSubAckWithAnotherPacketIdIsReportedUnder384Dash2Alone() throws Exception {
+        Report report = throughProxy(new Fault() {
+            @Override
+            List<Packet> fromServer(Packet p, Link link) {
+                return p instanceof SubAck a ? List.of(new SubAck(a.packetId() + 100, a.returnCodes())) : List.of(p);
+            }
+        }, List.of("subscribe.unsubscribe-stops-delivery"));
+        Result r = result(report, "subscribe.unsubscribe-stops-delivery");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-3.8.4-2"), r.failedStatements(), shown(report));
+    }
+
+    /** A SUBSCRIBE answered by a close got no SUBACK [MQTT-3.8.4-1]; no packet id was wrong [MQTT-3.8.4-2]. */
+    @Test
+    void aSubscribeAnsweredByACloseIsReportedUnder384Dash1Alone() throws Exception {
+        Report report = throughProxy(new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) {
+                if (p instanceof Subscribe) link.close();
+                return !(p instanceof Subscribe);
+            }
+        }, List.of("subscribe.unsubscribe-stops-delivery"));
+        Result r = result(report, "subscribe.unsubscribe-stops-delivery");
+        assertEquals(Verdict.FAIL, r.verdict(), shown(report));
+        assertEquals(List.of("MQTT-3.8.4-1"), r.failedStatements(), shown(report));
     }
 
     /** The marker a test sends to know everything before it arrived never comes: message delivery is broken. */
