@@ -142,6 +142,7 @@ public final class MakeBench {
             report.note("our broker did not start (" + e.getMessage() + "); mosquitto only");
             ours = false;
         }
+        if (ours) report.note(archive());
         String jar = "start to listening, java -jar", launcher = "start to listening, bin/mqttconf";
         for (int i = 0; i < STARTS; i++) {
             try (BrokerProcess m = BrokerProcess.mosquitto(mosquittoBinary)) {
@@ -158,6 +159,22 @@ public final class MakeBench {
         }
         report.add("startup", "jar size", "KB", false, 300, Report.OURS, Files.size(Path.of("build/bench/mqttconf.jar")) / 1024.0);
         return ours;
+    }
+
+    /**
+     * Whether the launcher rows ran with a class-data-sharing archive: the JVM ignores one made for another copy of
+     * the jar (each run copies it afresh), so the first start must have made one newer than the jar.
+     */
+    private static String archive() throws IOException {
+        Path dir = Path.of(BrokerProcess.LAUNCHER_ROOT, "build");
+        Path jar = dir.resolve("mqttconf.jar");
+        try (var files = Files.list(dir)) {
+            Path jsa = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst().orElse(null);
+            if (jsa == null) return "bin/mqttconf rows: no class-data-sharing archive next to the jar after the first start";
+            boolean fresh = Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) >= 0;
+            return String.format(Locale.ROOT, "bin/mqttconf rows: class-data-sharing archive %s (%,d KB) %s", jsa,
+                    Files.size(jsa) / 1024, fresh ? "made by the first start" : "older than the jar: the JVM ignores it");
+        }
     }
 
     /** {@code bin/mqttconf version} against {@code mosquitto -h} (which prints its version), process start to exit. */
