@@ -163,7 +163,7 @@ public final class MakeBench {
 
     /**
      * Whether the launcher rows ran with a class-data-sharing archive: the JVM ignores one made for another copy of
-     * the jar (each run copies it afresh), so the first start must have made one newer than the jar.
+     * the jar without a word (and never remakes it), so it must be newer than the jar by the time the rows start.
      */
     private static String archive() throws IOException {
         Path dir = Path.of(BrokerProcess.LAUNCHER_ROOT, "build");
@@ -172,8 +172,8 @@ public final class MakeBench {
             Path jsa = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst().orElse(null);
             if (jsa == null) return "bin/mqttconf rows: no class-data-sharing archive next to the jar after the first start";
             boolean fresh = Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) >= 0;
-            return String.format(Locale.ROOT, "bin/mqttconf rows: class-data-sharing archive %s (%,d KB) %s", jsa,
-                    Files.size(jsa) / 1024, fresh ? "made by the first start" : "older than the jar: the JVM ignores it");
+            return String.format(Locale.ROOT, "bin/mqttconf rows: class-data-sharing archive %s (%,d KB), %s", jsa,
+                    Files.size(jsa) / 1024, fresh ? "newer than the jar" : "older than the jar, so the JVM ignores it");
         }
     }
 
