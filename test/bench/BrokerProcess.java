@@ -21,12 +21,18 @@ final class BrokerProcess implements AutoCloseable {
     private final Process process;
     /** From process start to the first accepted connection. */
     final double startupMillis;
+    /**
+     * CPU time the process had used by then, all its threads: what the start costs, whatever else the machine is
+     * doing (the wall time above grows with the load average; this hardly does).
+     */
+    final double startupCpuMillis;
 
-    private BrokerProcess(String name, int port, Process process, double startupMillis) {
+    private BrokerProcess(String name, int port, Process process, double startupMillis, double startupCpuMillis) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.startupMillis = startupMillis;
+        this.startupCpuMillis = startupCpuMillis;
     }
 
     /** Our broker started with {@code java -jar}: the JVM's own defaults. */
@@ -71,7 +77,8 @@ final class BrokerProcess implements AutoCloseable {
         while (true) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 100);
-                return new BrokerProcess(name, port, p, (System.nanoTime() - t0) / 1e6);
+                double wall = (System.nanoTime() - t0) / 1e6;
+                return new BrokerProcess(name, port, p, wall, cpuMillis(p.pid()));
             } catch (IOException notYet) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     p.destroyForcibly();
@@ -82,6 +89,23 @@ final class BrokerProcess implements AutoCloseable {
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /** CPU time of every thread of process {@code pid} so far (Linux schedstat), or NaN. */
+    static double cpuMillis(long pid) {
+        double ms = 0;
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks) {
+                try {
+                    ms += Long.parseLong(Files.readString(t.resolve("schedstat")).split(" ")[0]) / 1e6;
+                } catch (IOException | NumberFormatException threadGone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return ms;
     }
 
     static int freePort() throws IOException {

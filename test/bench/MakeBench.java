@@ -142,22 +142,57 @@ public final class MakeBench {
             report.note("our broker did not start (" + e.getMessage() + "); mosquitto only");
             ours = false;
         }
+        if (ours) report.note(archive());
         String jar = "start to listening, java -jar", launcher = "start to listening, bin/mqttconf";
+        String jarCpu = "CPU time to listening, java -jar", launcherCpu = "CPU time to listening, bin/mqttconf";
+        double load = loadAverage();
         for (int i = 0; i < STARTS; i++) {
             try (BrokerProcess m = BrokerProcess.mosquitto(mosquittoBinary)) {
                 report.add("startup", jar, "ms", false, Double.NaN, Report.MOSQUITTO, m.startupMillis);
                 report.add("startup", launcher, "ms", false, 150, Report.MOSQUITTO, m.startupMillis);
+                report.add("startup", jarCpu, "ms", false, Double.NaN, Report.MOSQUITTO, m.startupCpuMillis);
+                report.add("startup", launcherCpu, "ms", false, Double.NaN, Report.MOSQUITTO, m.startupCpuMillis);
             }
             if (!ours) continue;
             try (BrokerProcess o = BrokerProcess.ours(java)) {
                 report.add("startup", jar, "ms", false, Double.NaN, Report.OURS, o.startupMillis);
+                report.add("startup", jarCpu, "ms", false, Double.NaN, Report.OURS, o.startupCpuMillis);
             }
             try (BrokerProcess o = BrokerProcess.launched(javaHome, opts)) {
                 report.add("startup", launcher, "ms", false, 150, Report.OURS, o.startupMillis);
+                report.add("startup", launcherCpu, "ms", false, Double.NaN, Report.OURS, o.startupCpuMillis);
             }
         }
+        report.note(String.format(Locale.ROOT, "start-up rows: load average %.2f before and %.2f after (%d CPUs); the"
+                + " start-to-listening times grow with it, the CPU times hardly", load, loadAverage(),
+                Runtime.getRuntime().availableProcessors()));
         report.add("startup", "jar size", "KB", false, 300, Report.OURS, Files.size(Path.of("build/bench/mqttconf.jar")) / 1024.0);
         return ours;
+    }
+
+    /** The one-minute load average, or NaN where /proc/loadavg is missing. */
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * Whether the launcher rows ran with a class-data-sharing archive: the JVM ignores one made for another copy of
+     * the jar without a word (and never remakes it), so it must be newer than the jar by the time the rows start.
+     */
+    private static String archive() throws IOException {
+        Path dir = Path.of(BrokerProcess.LAUNCHER_ROOT, "build");
+        Path jar = dir.resolve("mqttconf.jar");
+        try (var files = Files.list(dir)) {
+            Path jsa = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst().orElse(null);
+            if (jsa == null) return "bin/mqttconf rows: no class-data-sharing archive next to the jar after the first start";
+            boolean fresh = Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) >= 0;
+            return String.format(Locale.ROOT, "bin/mqttconf rows: class-data-sharing archive %s (%,d KB), %s", jsa,
+                    Files.size(jsa) / 1024, fresh ? "newer than the jar" : "older than the jar, so the JVM ignores it");
+        }
     }
 
     /** {@code bin/mqttconf version} against {@code mosquitto -h} (which prints its version), process start to exit. */

@@ -87,6 +87,27 @@ class LauncherTest {
     }
 
     @Test
+    void anArchiveOlderThanTheJarIsRemovedSoTheRunMakesANewOneAndANewerOneIsKept() throws Exception {
+        Path home = runtime("java-25", "25.0.1");
+        Path archive = root.resolve("build/mqttconf-java25.0.1.jsa");
+        Path jar = root.resolve("build/mqttconf.jar");
+        // The JVM ignores an archive made for another copy of the jar and never remakes it.
+        Files.writeString(archive, "made for the jar before");
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(1_000_000_060_000L));
+        // rm is the one program this path runs, so the PATH has it here.
+        Map<String, String> env = Map.of("JAVA_HOME", home.toString(), "PATH", "/usr/bin:/bin");
+        assertEquals(0, launch(env).code());
+        assertFalse(Files.exists(archive), "stale archive removed");
+        assertTrue(calls(home).get(0).contains("-XX:SharedArchiveFile=" + archive + " -XX:+AutoCreateSharedArchive"));
+
+        Files.writeString(archive, "made for this jar");
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(1_000_000_120_000L));
+        assertEquals(0, launch(env).code());
+        assertEquals("made for this jar", Files.readString(archive));
+    }
+
+    @Test
     void javaHomeWinsWhenNewEnough() throws Exception {
         Path chosen = runtime("java-21", "21.0.5");
         runtime("java-25", "25.0.1");

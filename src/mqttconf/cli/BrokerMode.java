@@ -189,11 +189,18 @@ public final class BrokerMode implements Mode {
         };
         if (!command.isEmpty()) return new BrokerRun(broker, command, out, err).run(stop);
         // On SIGINT or SIGTERM the exit code says whether a client breached an obligation.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.run();
+                out.flush();
+                Runtime.getRuntime().halt(BrokerRun.breaches(broker) > 0 ? Exit.FAILURES : Exit.OK);
+            }, "mqttconf-broker-stop"));
+        } catch (IllegalStateException shuttingDown) {
+            // The signal came while the broker was starting: the JVM is already exiting with the signal's status
+            // (this return value is never used); stop and print the report as the hook would.
             stop.run();
-            out.flush();
-            Runtime.getRuntime().halt(BrokerRun.breaches(broker) > 0 ? Exit.FAILURES : Exit.OK);
-        }, "mqttconf-broker-stop"));
+            return BrokerRun.breaches(broker) > 0 ? Exit.FAILURES : Exit.OK;
+        }
         try {
             broker.awaitStop();
         } catch (InterruptedException e) {

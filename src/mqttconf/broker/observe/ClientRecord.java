@@ -99,6 +99,16 @@ public final class ClientRecord {
                 statements[i] = s.index();
             }
             counts[i]++;
+            // The most counted first, where find meets them soonest: every PUBLISH counts about ten statements,
+            // and a linear search past those its CONNECT counted once was a quarter of the broker's time under load.
+            if (i > 0 && counts[i] > counts[i - 1]) {
+                int statement = statements[i];
+                long count = counts[i];
+                statements[i] = statements[i - 1];
+                counts[i] = counts[i - 1];
+                statements[i - 1] = statement;
+                counts[i - 1] = count;
+            }
         }
 
         long get(Statement s) {
