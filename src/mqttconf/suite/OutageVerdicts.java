@@ -39,10 +39,14 @@ final class OutageVerdicts {
         }
     }
 
-    /** The failure is the server not answering (no CONNACK, nothing within a wait, no close and no PINGRESP). */
+    /**
+     * The failure is the server not answering (no CONNACK, nothing within a wait, deliveries missing, no close and
+     * no PINGRESP).
+     */
     static boolean silence(Result r) {
         String o = r.observed() == null ? r.summary() : r.observed();
-        return r.verdict() == Verdict.ERROR || o.contains("nothing within") || o.contains("no PINGRESP")
+        return r.verdict() == Verdict.ERROR || o.contains("nothing within") || o.startsWith("missing ")
+                || o.contains("no PINGRESP")
                 || o.contains("still open after") || unansweredConnect(r);
     }
 
