@@ -48,9 +48,9 @@ final class Client implements ClientView {
     int keepAliveSeconds;
     /**
      * Client packet ids whose last answer (PUBACK or PUBCOMP) the broker holds back (exercise topic): still in use
-     * by the client. The value is the PUBLISH for a held PUBACK, null for a held PUBCOMP.
+     * by the client. The value is the PUBLISH for a held PUBACK, null for a held PUBCOMP. Null until the first.
      */
-    final Map<Integer, Publish> idsHeld = new HashMap<>();
+    private Map<Integer, Publish> idsHeld;
     /** What the observers note about this connection; told at the core's named points. */
     final ClientEvents events;
 
@@ -129,7 +129,18 @@ final class Client implements ClientView {
 
     @Override
     public Map<Integer, Publish> idsHeld() {
-        return Collections.unmodifiableMap(idsHeld);
+        return idsHeld != null ? Collections.unmodifiableMap(idsHeld) : Collections.emptyMap();
+    }
+
+    /** The answer for client packet id {@code packetId} is held back; {@code m} as in {@link #idsHeld()}. */
+    void holdId(int packetId, Publish m) {
+        if (idsHeld == null) idsHeld = new HashMap<>();
+        idsHeld.put(packetId, m);
+    }
+
+    /** The held answer for {@code packetId} went out. */
+    void releaseId(int packetId) {
+        if (idsHeld != null) idsHeld.remove(packetId);
     }
 
     @Override

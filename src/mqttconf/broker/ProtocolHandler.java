@@ -181,9 +181,9 @@ final class ProtocolHandler implements LinkHandler<Client> {
 
     /** Sends {@code ack} after the exercise delay; the id stays in use by the client until then. */
     private void holdAck(Client c, int packetId, Publish m, Packet ack) {
-        c.idsHeld.put(packetId, m);
+        c.holdId(packetId, m);
         timers.schedule(events.lateNanos(), () -> {
-            c.idsHeld.remove(packetId);
+            c.releaseId(packetId);
             if (c.state != Client.State.CONNECTED) return;
             if (ack instanceof PubAck) sendPubAck(c, packetId);
             else sendPubComp(c, packetId);
