@@ -92,7 +92,7 @@ public final class ClientRecord {
         private static final int COUNT_BITS = 44;
         /** A count stops here rather than overflow into the index: 1.7e13, 200 days at a million a second. */
         private static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
-        private static final int GROWTH = 4;
+        private static final int GROWTH = 2;
 
         /** {@code counts} with the count of {@code s} one higher: the same array, or a longer copy. */
         static long[] increment(long[] counts, Statement s) {
