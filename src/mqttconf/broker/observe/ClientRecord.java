@@ -99,6 +99,14 @@ public final class ClientRecord {
             int i = find(counts, s);
             if (i >= 0) {
                 if ((counts[i] & MAX_COUNT) < MAX_COUNT) counts[i]++;
+                // The most counted first, where find meets them soonest: every PUBLISH counts about ten statements,
+                // and a linear search past those its CONNECT counted once was a quarter of the broker's time under
+                // load.
+                if (i > 0 && (counts[i] & MAX_COUNT) > (counts[i - 1] & MAX_COUNT)) {
+                    long c = counts[i];
+                    counts[i] = counts[i - 1];
+                    counts[i - 1] = c;
+                }
                 return counts;
             }
             int size = size(counts);
