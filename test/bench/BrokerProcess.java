@@ -129,6 +129,17 @@ final class BrokerProcess implements AutoCloseable {
         return -1;
     }
 
+    /** CPU time the process used so far, user and system, in clock ticks (usually 10 ms) from /proc; or -1. */
+    long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     boolean alive() {
         return process.isAlive();
     }

@@ -30,6 +30,14 @@ import mqttconf.bench.LoadRun;
 public final class MakeBench {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     private static final int IDLE_CONNECTIONS = 10_000;
+    /** How long the idle connections are held at most: {@link #settledRssKb} ends the run once it has a reading. */
+    private static final int IDLE_HOLD_SECONDS = 32;
+    /**
+     * The window is longer than the 5 s at which bin/mqttconf has the JVM return freed native memory (the JIT's
+     * arenas after the connect path is compiled): a plateau between two such returns is not the steady state.
+     */
+    private static final int SETTLE_STEP_MS = 250, SETTLE_WINDOW_MS = 6000, SETTLE_KB = 512, SETTLE_CPU_TICKS = 30,
+            SETTLE_MAX_MS = 28_000;
     private static final int BURST = 500;
     private static final int STARTS = 5;
     private static final int VERSIONS = 9;
@@ -312,11 +320,14 @@ public final class MakeBench {
         }
     }
 
-    /** Holds 10,000 idle connections open on a fresh broker and reads its resident memory meanwhile. */
+    /**
+     * Holds 10,000 idle connections open on a fresh broker and reads its resident memory meanwhile: both rows at
+     * steady state ({@link #settledRssKb}), not while the JIT is still compiling the start or connect path.
+     */
     private void idle(BrokerProcess b) throws Exception {
         Thread.sleep(1000);
-        long before = b.rssKb();
-        LoadRun run = new LoadRun(config(b, 0, 0, 0, true, 4, 0, IDLE_CONNECTIONS));
+        Settled before = settledRssKb(b);
+        LoadRun run = new LoadRun(config(b, 0, 0, 0, true, IDLE_HOLD_SECONDS, 0, IDLE_CONNECTIONS));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
         Thread t = Thread.ofPlatform().start(() -> {
@@ -330,7 +341,8 @@ public final class MakeBench {
         while (!text.toString(StandardCharsets.UTF_8).contains("connected ") && t.isAlive() && System.nanoTime() < deadline)
             Thread.sleep(20);
         Thread.sleep(1000);
-        long during = b.rssKb();
+        Settled during = settledRssKb(b);
+        run.interrupt(); // held long enough for the slowest reading; a connection dropped meanwhile is a failure
         t.join(TimeUnit.SECONDS.toMillis(60));
         String err = run.failure();
         if (err != null) {
@@ -338,10 +350,48 @@ public final class MakeBench {
             say(b.name + " idle connections failed: " + err);
             return;
         }
-        report.add("memory", "resident, idle 1 s after start", "MB", false, 32, b.name, before / 1024.0);
-        report.add("memory", "resident, " + IDLE_CONNECTIONS + " idle connections", "MB", false, 64, b.name, during / 1024.0);
-        say(String.format(Locale.ROOT, "idle %s: %d MB before, %d MB with %d connections", b.name, before / 1024,
-                during / 1024, IDLE_CONNECTIONS));
+        report.add("memory", "resident, idle broker (settled)", "MB", false, 32, b.name, before.kb / 1024.0);
+        report.add("memory", "resident, " + IDLE_CONNECTIONS + " idle connections (settled)", "MB", false, 64, b.name,
+                during.kb / 1024.0);
+        for (Settled s : List.of(before, during))
+            if (!s.settled) report.note(b.name + ": resident memory still moving after " + SETTLE_MAX_MS
+                    + " ms; the row has the last sample");
+        say(String.format(Locale.ROOT, "idle %s: %.1f MB before (%s), %.1f MB with %d connections (%s)", b.name,
+                before.kb / 1024.0, before, during.kb / 1024.0, IDLE_CONNECTIONS, during));
+    }
+
+    /** A resident-memory reading: the last sample, whether it had settled, and after how long. */
+    private record Settled(long kb, boolean settled, long millis) {
+        @Override
+        public String toString() {
+            return (settled ? "settled" : "NOT settled") + " after " + millis + " ms";
+        }
+    }
+
+    /**
+     * Resident memory once it stops moving: sampled every {@value #SETTLE_STEP_MS} ms until, over the last
+     * {@value #SETTLE_WINDOW_MS} ms, the samples stayed within {@value #SETTLE_KB} kB of each other and the process
+     * used at most {@value #SETTLE_CPU_TICKS} clock ticks of CPU (the JIT done with the connect path), for at most
+     * {@value #SETTLE_MAX_MS} ms. The last sample, never the smallest seen.
+     */
+    private static Settled settledRssKb(BrokerProcess b) throws InterruptedException {
+        int window = SETTLE_WINDOW_MS / SETTLE_STEP_MS;
+        long t0 = System.nanoTime();
+        List<long[]> samples = new ArrayList<>();
+        while (true) {
+            samples.add(new long[] {b.rssKb(), b.cpuTicks()});
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            long now = samples.getLast()[0];
+            if (samples.size() > window) {
+                List<long[]> last = samples.subList(samples.size() - window - 1, samples.size());
+                long min = last.stream().mapToLong(x -> x[0]).min().orElseThrow();
+                long max = last.stream().mapToLong(x -> x[0]).max().orElseThrow();
+                long cpu = last.getLast()[1] - last.getFirst()[1];
+                if (max - min < SETTLE_KB && cpu <= SETTLE_CPU_TICKS) return new Settled(now, true, ms);
+            }
+            if (ms >= SETTLE_MAX_MS) return new Settled(now, false, ms);
+            Thread.sleep(SETTLE_STEP_MS);
+        }
     }
 
     private void suite(BrokerProcess b) throws Exception {

@@ -32,7 +32,6 @@ final class Client implements ClientView {
 
     final Link link;
     final long id;
-    final String remote;
     private final BrokerLog verboseLog;
 
     State state = State.AWAITING_CONNECT;
@@ -48,9 +47,11 @@ final class Client implements ClientView {
     int keepAliveSeconds;
     /**
      * Client packet ids whose last answer (PUBACK or PUBCOMP) the broker holds back (exercise topic): still in use
-     * by the client. The value is the PUBLISH for a held PUBACK, null for a held PUBCOMP.
+     * by the client. The value is the PUBLISH for a held PUBACK, null for a held PUBCOMP. Null until the first.
      */
-    final Map<Integer, Publish> idsHeld = new HashMap<>();
+    private Map<Integer, Publish> idsHeld;
+    /** Neighbours in {@link ProtocolHandler}'s list of open connections. */
+    Client openPrevious, openNext;
     /** What the observers note about this connection; told at the core's named points. */
     final ClientEvents events;
 
@@ -58,7 +59,6 @@ final class Client implements ClientView {
     Client(Link link, BrokerLog verboseLog, BrokerEvents observers) {
         this.link = link;
         this.id = link.id();
-        this.remote = link.remote();
         this.verboseLog = verboseLog;
         this.events = observers.accepted(this);
     }
@@ -84,7 +84,7 @@ final class Client implements ClientView {
 
     @Override
     public String name() {
-        return clientId != null ? clientId : remote;
+        return clientId != null ? clientId : remote();
     }
 
     @Override
@@ -94,7 +94,8 @@ final class Client implements ClientView {
 
     @Override
     public String remote() {
-        return remote;
+        // Made when asked (logs and reports), not held: a string per idle connection.
+        return link.remote();
     }
 
     @Override
@@ -129,7 +130,18 @@ final class Client implements ClientView {
 
     @Override
     public Map<Integer, Publish> idsHeld() {
-        return Collections.unmodifiableMap(idsHeld);
+        return idsHeld != null ? Collections.unmodifiableMap(idsHeld) : Collections.emptyMap();
+    }
+
+    /** The answer for client packet id {@code packetId} is held back; {@code m} as in {@link #idsHeld()}. */
+    void holdId(int packetId, Publish m) {
+        if (idsHeld == null) idsHeld = new HashMap<>();
+        idsHeld.put(packetId, m);
+    }
+
+    /** The held answer for {@code packetId} went out. */
+    void releaseId(int packetId) {
+        if (idsHeld != null) idsHeld.remove(packetId);
     }
 
     @Override

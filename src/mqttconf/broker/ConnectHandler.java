@@ -115,7 +115,7 @@ final class ConnectHandler {
         session.connection = c;
         boolean resumed = session == existing;
         c.events.connected(p, resumed);
-        log.info(clientId + " connected from " + c.remote + (v31 ? " with MQTT 3.1" : "")
+        log.info(clientId + " connected from " + c.remote() + (v31 ? " with MQTT 3.1" : "")
                 + (p.cleanSession() ? ", clean session" : ", persistent session") + (resumed ? " (resumed)" : ""));
         if (resumed) {
             owePubrel(session, c);

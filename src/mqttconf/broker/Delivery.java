@@ -116,7 +116,7 @@ final class Delivery {
                 if (id == 0) return;
                 m = m.withQos(m.qos(), id);
                 s.putInflight(id, new Session.Outgoing(m, false, System.nanoTime(), c.id));
-                if (s.cleanSession) s.idsSent.set(id);
+                if (s.cleanSession) s.idSent(id);
                 coverage.exercised("MQTT-2.3.1-4");
                 coverage.exercised("MQTT-2.3.1-1");
                 coverage.exercised(m.qos() == 1 ? "MQTT-4.3.2-1" : "MQTT-4.3.3-1");

@@ -48,8 +48,8 @@ final class Session implements SessionView {
     private LinkedHashMap<Integer, Publish> resendExpected;
     /** The last PUBLISH dropped for the exercise: its resend, under whatever id, is never dropped again. */
     Publish lastDropped;
-    /** In a clean session: server packet ids ever used [MQTT-2.3.1-6]. */
-    final BitSet idsSent = new BitSet(0);
+    /** In a clean session: server packet ids ever used [MQTT-2.3.1-6]; null before the first. */
+    private BitSet idsSent;
     /** The connection this session is attached to, or null while the client is away. */
     Client connection;
 
@@ -176,9 +176,15 @@ final class Session implements SessionView {
         return resendExpected != null ? Collections.unmodifiableSequencedMap(resendExpected) : Collections.emptyNavigableMap();
     }
 
+    /** A packet id was used for this clean session [MQTT-2.3.1-6]. */
+    void idSent(int packetId) {
+        if (idsSent == null) idsSent = new BitSet();
+        idsSent.set(packetId);
+    }
+
     @Override
     public boolean packetIdSent(int packetId) {
-        return idsSent.get(packetId);
+        return idsSent != null && idsSent.get(packetId);
     }
 
     @Override

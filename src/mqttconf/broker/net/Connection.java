@@ -37,6 +37,8 @@ final class Connection<C> implements Link {
     final SelectionKey key;
     final SocketAddress remote;
     private final EventLoop<C> loop;
+    /** Neighbours in the loop's list of open connections. */
+    Connection<C> openPrevious, openNext;
     /** The core's state for this connection; set right after accept. */
     C client;
     /** Null once released. */

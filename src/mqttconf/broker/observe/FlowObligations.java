@@ -49,7 +49,7 @@ final class FlowObligations {
                 obligations.checked(c, "MQTT-3.3.1-1");
                 if (!m.dup()) return breach(c, "MQTT-3.3.1-1", m, "PUBLISH resent with packet id " + id
                         + " while its flow is in progress, but with DUP=0");
-            } else if (c.pubrelExpected.contains(id)) {
+            } else if (c.pubrelExpected(id)) {
                 obligations.checked(c, "MQTT-4.4.0-1");
                 return breach(c, "MQTT-4.4.0-1", m, "new PUBLISH with packet id " + id + ", whose PUBREL the "
                         + "client owed since it resumed the session; it did not resend that PUBREL");
@@ -58,7 +58,7 @@ final class FlowObligations {
                         + (in != null ? "a QoS 2 flow awaiting PUBREL" : "a flow whose acknowledgement is on its way"));
             }
         }
-        if (s.cleanSession() && m.qos() == 2) c.idsReceived.set(id);
+        if (s.cleanSession() && m.qos() == 2) c.idReceived(id);
         return null;
     }
 
@@ -148,10 +148,10 @@ final class FlowObligations {
 
     /** PUBREL for a QoS 2 PUBLISH of the client. */
     String pubRel(ObservedClient c, SessionView s, Packet p, int id) {
-        if (c.pubrelExpected.remove(id)) obligations.checked(c, "MQTT-4.4.0-1");
+        if (c.pubrelArrived(id)) obligations.checked(c, "MQTT-4.4.0-1");
         Map<Integer, IncomingFlow> awaitingPubrel = s.awaitingPubrel();
         IncomingFlow in = awaitingPubrel.get(id);
-        if (in == null) return unknownId(c, s, p, id, c.idsReceived.get(id));
+        if (in == null) return unknownId(c, s, p, id, c.idEverReceived(id));
         obligations.checked(c, "MQTT-4.3.3-1");
         if (in.pubrecAt() == 0) return breach(c, "MQTT-4.3.3-1", p, "PUBREL for packet id " + id + " before the broker sent PUBREC");
         long connection = c.view.id();
@@ -195,7 +195,7 @@ final class FlowObligations {
             long sentAt = Math.max(o.sentAt(), c.outputSeenPendingAt);
             if (o.connectionId() != connection || sentAt > sentBefore) continue;
             int id = o.publish().packetId();
-            if (!c.overdueRecorded.add((long) id << 2 | (o.released() ? 1 : 0))) continue;
+            if (!c.firstOverdue((long) id << 2 | (o.released() ? 1 : 0))) continue;
             String age = " sent " + (now - sentAt) / 1_000_000 + " ms " + when;
             obligations.checked(c, o.released() ? "MQTT-4.3.3-2" : "MQTT-4.5.0-2");
             String close = o.released()
@@ -210,8 +210,8 @@ final class FlowObligations {
             long pubrecAt = Math.max(in.pubrecAt(), c.outputSeenPendingAt);
             if (in.connectionId() != connection || in.pubrecAt() == 0 || pubrecAt > sentBefore) continue;
             int id = in.publish().packetId();
-            boolean resumed = c.pubrelExpected.contains(id);
-            if (!c.overdueRecorded.add((long) id << 2 | 2)) continue;
+            boolean resumed = c.pubrelExpected(id);
+            if (!c.firstOverdue((long) id << 2 | 2)) continue;
             String why = resumed
                     ? "no PUBREL for packet id " + id + " since the client resumed the session " + when
                     : "no PUBREL for PUBREC packet id " + id + " sent " + (now - pubrecAt) / 1_000_000 + " ms " + when;
@@ -228,15 +228,15 @@ final class FlowObligations {
      * the client never resent [MQTT-4.4.0-1]. The core forgets the PUBLISH packets once the connection stays open.
      */
     String notResent(ObservedClient c, SessionView s) {
-        for (int id : c.pubrelExpected) {
-            if (!s.awaitingPubrel().containsKey(id) || !c.overdueRecorded.add((long) id << 2 | 2)) continue;
+        for (int id : c.pubrelsExpected()) {
+            if (!s.awaitingPubrel().containsKey(id) || !c.firstOverdue((long) id << 2 | 2)) continue;
             obligations.checked(c, "MQTT-4.4.0-1");
             String close = obligations.tolerated(c, "MQTT-4.4.0-1", null, "(no PUBREL " + id + ")",
                     "DISCONNECT without resending PUBREL for packet id " + id + ", acknowledged with PUBREC before "
                             + "the client resumed the session");
             if (close != null) return close;
         }
-        c.pubrelExpected.clear();
+        c.forgetPubrelsExpected();
         for (Publish m : s.resendExpected().values()) {
             obligations.checked(c, "MQTT-4.4.0-1");
             String close = obligations.tolerated(c, "MQTT-4.4.0-1", null, "(never resent: " + m + ")",

@@ -33,15 +33,17 @@ final class ObservedClient implements ClientEvents {
     private long silenceRecordedAt = -1;
     /** When output was last seen waiting for the socket (System.nanoTime); 0 before that. */
     long outputSeenPendingAt;
-    /** Obligations already found overdue on this connection, so each counts once. */
-    final Set<Long> overdueRecorded = new HashSet<>();
-    /** Client packet ids whose PUBREL the client owes since it resumed its session [MQTT-4.4.0-1]. */
-    final Set<Integer> pubrelExpected = new LinkedHashSet<>();
+    // The three below are made on first use: ten thousand idle connections would otherwise hold ten thousand
+    // empty sets of each.
+    /** Obligations already found overdue on this connection, so each counts once; null for none. */
+    private Set<Long> overdueRecorded;
+    /** Client packet ids whose PUBREL the client owes since it resumed its session [MQTT-4.4.0-1]; null for none. */
+    private Set<Integer> pubrelExpected;
     /**
      * In a clean session, which lasts as long as this connection: the client's QoS 2 packet ids ever received
-     * [MQTT-2.3.1-6].
+     * [MQTT-2.3.1-6]; null for none.
      */
-    final BitSet idsReceived = new BitSet();
+    private BitSet idsReceived;
 
     ObservedClient(ClientView view, ClientObligations obligations, FlowObligations flows) {
         this.view = view;
@@ -54,7 +56,10 @@ final class ObservedClient implements ClientEvents {
         obligations.connected(this, p);
         connectedAt = System.nanoTime();
         // A resumed session's QoS 2 flows past PUBREC: their PUBREL is owed on this connection.
-        if (resumed) pubrelExpected.addAll(view.session().awaitingPubrel().keySet());
+        if (resumed && !view.session().awaitingPubrel().isEmpty()) {
+            if (pubrelExpected == null) pubrelExpected = new LinkedHashSet<>();
+            pubrelExpected.addAll(view.session().awaitingPubrel().keySet());
+        }
     }
 
     @Override
@@ -102,6 +107,42 @@ final class ObservedClient implements ClientEvents {
     @Override
     public void closedAfterDisconnect() {
         obligations.closedAfterDisconnect(this);
+    }
+
+    /** Notes the overdue obligation {@code key}; false when it was noted before. */
+    boolean firstOverdue(long key) {
+        if (overdueRecorded == null) overdueRecorded = new HashSet<>();
+        return overdueRecorded.add(key);
+    }
+
+    /** Whether the client owes the PUBREL for {@code id} since it resumed its session. */
+    boolean pubrelExpected(int id) {
+        return pubrelExpected != null && pubrelExpected.contains(id);
+    }
+
+    /** The PUBREL for {@code id} arrived; whether it was one owed since the session resumed. */
+    boolean pubrelArrived(int id) {
+        return pubrelExpected != null && pubrelExpected.remove(id);
+    }
+
+    /** The packet ids whose PUBREL is owed since the session resumed, in order. */
+    Set<Integer> pubrelsExpected() {
+        return pubrelExpected != null ? pubrelExpected : Set.of();
+    }
+
+    void forgetPubrelsExpected() {
+        pubrelExpected = null;
+    }
+
+    /** A QoS 2 PUBLISH with {@code id} arrived in a clean session. */
+    void idReceived(int id) {
+        if (idsReceived == null) idsReceived = new BitSet();
+        idsReceived.set(id);
+    }
+
+    /** Whether a QoS 2 PUBLISH with {@code id} ever arrived on this (clean session) connection. */
+    boolean idEverReceived(int id) {
+        return idsReceived != null && idsReceived.get(id);
     }
 
     /** Whether the current silence was already recorded as a keep alive breach. */
