@@ -408,15 +408,19 @@ final class Model {
         Msg owed = null;
         Msg fits = null;
         Msg any = null;
+        Msg spent = null;
         for (Expect e : s.expects) {
-            if (!e.msg.payload().isEmpty() || !e.msg.topic().equals(topic) || e.copies >= e.maxCopies || e.voided != null) continue;
+            if (!e.msg.payload().isEmpty() || !e.msg.topic().equals(topic)) continue;
+            // One whose copies all came: a further copy is judged as one too many, not as a stranger's topic.
+            if (spent == null) spent = e.msg;
+            if (e.copies >= e.maxCopies || e.voided != null) continue;
             boolean matches = e.qos.contains(p.qos()) && e.retainedCopy == p.retain();
             if (matches && !e.gotMax && e.must != null) return e.msg;
             if (matches && !e.gotMax && owed == null) owed = e.msg;
             if (matches && fits == null) fits = e.msg;
             if (any == null) any = e.msg;
         }
-        return owed != null ? owed : fits != null ? fits : any;
+        return owed != null ? owed : fits != null ? fits : any != null ? any : spent;
     }
 
     /**
