@@ -120,7 +120,7 @@ final class FlowObligations {
         String order = qos == 1 ? "MQTT-4.6.0-2" : "MQTT-4.6.0-3";
         long connection = c.view.id();
         // The order can be wrong only while another flow of this QoS awaits its answer on this connection.
-        if (awaitingAnswers(connection, inflight, qos) > 1) obligations.checked(c, order);
+        if (severalAwaiting(connection, inflight, qos)) obligations.checked(c, order);
         for (OutgoingFlow e : inflight.values()) {
             if (e.publish().packetId() == id) break;
             if (e.connectionId() == connection && e.publish().qos() == qos && !e.released()) {
@@ -131,10 +131,13 @@ final class FlowObligations {
         return null;
     }
 
-    /** Flows of this QoS sent on this connection that still await their PUBACK or PUBREC. */
-    private static long awaitingAnswers(long connection, Map<Integer, OutgoingFlow> inflight, int qos) {
-        return inflight.values().stream()
-                .filter(e -> e.connectionId() == connection && e.publish().qos() == qos && !e.released()).count();
+    /** Whether two or more flows of this QoS sent on this connection still await their PUBACK or PUBREC. */
+    private static boolean severalAwaiting(long connection, Map<Integer, OutgoingFlow> inflight, int qos) {
+        int n = 0;
+        for (OutgoingFlow e : inflight.values()) {
+            if (e.connectionId() == connection && e.publish().qos() == qos && !e.released() && ++n > 1) return true;
+        }
+        return false;
     }
 
     /** PUBCOMP for a released QoS 2 flow of the broker. */
