@@ -97,7 +97,7 @@ run_suite() {
     local side=$1 kind t
     for kind in tcp ws; do
         : >"$work/$side-$kind.passed"; : >"$work/$side-$kind.failed"
-        grep -E "$ONLY" "$work/$kind.names" >"$work/$kind.run"
+        grep -E -e "$ONLY" "$work/$kind.names" >"$work/$kind.run"
         [ -s "$work/$kind.run" ] || continue
         while read -r t; do
             case $(run_one "$t" "$work/$side-$kind.log") in
