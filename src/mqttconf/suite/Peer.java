@@ -254,6 +254,12 @@ public final class Peer implements AutoCloseable {
     /** The next delivery matching {@code match}; {@code expected} names the statement(s) in brackets. */
     public Publish expectPublish(Predicate<Publish> match, String expected) throws TestFailure {
         requireIds(expected);
+        Publish kept = fromInbox(match);
+        return kept != null ? kept : expect(Publish.class, match, expected);
+    }
+
+    /** Takes the first delivery already received that matches {@code match}, or null. */
+    private Publish fromInbox(Predicate<Publish> match) {
         for (var it = inbox.iterator(); it.hasNext(); ) {
             Publish p = it.next();
             if (match.test(p)) {
@@ -261,7 +267,7 @@ public final class Peer implements AutoCloseable {
                 return p;
             }
         }
-        return expect(Publish.class, match, expected);
+        return null;
     }
 
     /**
@@ -311,14 +317,8 @@ public final class Peer implements AutoCloseable {
     /** The next delivery matching {@code match}, which may come late (see {@link #expectLate}). */
     public Publish expectPublishLate(Predicate<Publish> match, String expected) throws TestFailure {
         requireIds(expected);
-        for (var it = inbox.iterator(); it.hasNext(); ) {
-            Publish p = it.next();
-            if (match.test(p)) {
-                it.remove();
-                return p;
-            }
-        }
-        return expectLate(Publish.class, match, expected);
+        Publish kept = fromInbox(match);
+        return kept != null ? kept : expectLate(Publish.class, match, expected);
     }
 
     private <T extends Packet> T expect(Class<T> type, Predicate<T> match, String expected, Duration wait)
