@@ -31,6 +31,21 @@ import mqttconf.codec.Packet;
 final class FaultProxy implements AutoCloseable {
     private static final Duration HOLD = Duration.ofMillis(40);
 
+    /**
+     * A server without QoS 2, as one real server is: a client's QoS 2 PUBLISH reaches it as QoS 1, so it answers
+     * with PUBACK.
+     */
+    static Fault withoutQos2() {
+        return new Fault() {
+            @Override
+            boolean fromClient(Packet p, Link link) throws IOException {
+                if (!(p instanceof Packet.Publish x) || x.qos() != 2) return true;
+                link.toServer(x.withQos(1, x.packetId()));
+                return false;
+            }
+        };
+    }
+
     /** One connection's fault; it may keep state across the packets of its connection. */
     abstract static class Fault {
         /** What the client gets instead of {@code p} from the server. */

@@ -294,14 +294,8 @@ class VerdictsTest {
      */
     @Test
     void failuresFollowingFromABrokenCapabilityPointAtTheTestThatEstablishesIt() throws Exception {
-        Report report = throughProxy(() -> new Fault() {
-            @Override
-            boolean fromClient(Packet p, Link link) throws java.io.IOException {
-                if (!(p instanceof Publish x) || x.qos() != 2) return true;
-                link.toServer(x.withQos(1, x.packetId()));
-                return false;
-            }
-        }, List.of("publish.qos2-round-trip", "qos.in-order-delivery", "publish.qos1-round-trip"), 4);
+        Report report = throughProxy(FaultProxy::withoutQos2,
+                List.of("publish.qos2-round-trip", "qos.in-order-delivery", "publish.qos1-round-trip"), 4);
         String all = shown(report) + "\n" + report.rootCauses();
         assertEquals(Verdict.FAIL, result(report, "publish.qos2-round-trip").verdict(), all);
         Result follower = result(report, "qos.in-order-delivery");
@@ -370,14 +364,7 @@ class VerdictsTest {
     /** A QoS 2 PUBLISH answered with PUBACK (with the right packet id): the wrong response of Table 3.4. */
     @Test
     void aQos2PublishAnsweredWithPubAckIsReportedUnder334Dash1() throws Exception {
-        Report report = throughProxy(() -> new Fault() {
-            @Override
-            boolean fromClient(Packet p, Link link) throws java.io.IOException {
-                if (!(p instanceof Publish x) || x.qos() != 2) return true;
-                link.toServer(x.withQos(1, x.packetId()));
-                return false;
-            }
-        }, List.of("malformed.publish-qos-2-gets-pubrec-pubrel-gets-pubcomp"), 1);
+        Report report = throughProxy(FaultProxy::withoutQos2, List.of("malformed.publish-qos-2-gets-pubrec-pubrel-gets-pubcomp"), 1);
         Result r = result(report, "malformed.publish-qos-2-gets-pubrec-pubrel-gets-pubcomp");
         assertEquals(Verdict.FAIL, r.verdict(), shown(report));
         assertTrue(r.observed().startsWith("40 02 00 07"), r.observed());
