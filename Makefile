@@ -173,7 +173,8 @@ build/test-classes.stamp: build/test.list $(TEST_SRC) $(TEST_RES) build/classes.
 
 # Runs the launcher (its full feed goes to build/junit.log), shows each test class as it starts and every
 # failure as it happens, then prints one line "junit: N passed, N failed[, N skipped]" from its summary
-# (aborted tests count as skipped), keeping its exit status. The console gets no colour codes.
+# (aborted tests count as skipped) and, last, each failure again with its message and the first mqttconf frame
+# (a log's tail is often all a CI page shows), keeping its exit status. The console gets no colour codes.
 test: $(JAR) build/test-classes.stamp
 	@echo "junit: running every test class (each shown as it starts; full log in build/junit.log)"
 	@{ $(JAVA) -jar $(JUNIT_JAR) execute --disable-banner --details=testfeed --disable-ansi-colors \
@@ -187,9 +188,13 @@ test: $(JAR) build/test-classes.stamp
 	awk '{ gsub(/\033\[[0-9;]*m/, "") } \
 	  / tests successful / { ok = $$2; seen = 1 } / tests failed / { bad = $$2 } \
 	  / tests skipped / { skip += $$2 } / tests aborted / { skip += $$2 } \
+	  / :: FAILED$$/ { sub(/^JUnit Jupiter > /, ""); sub(/ :: FAILED$$/, ""); failed[++nf] = $$0; want = 2; next } \
+	  want == 2 { sub(/^[ \t]+/, ""); failed[nf] = failed[nf] "\n    " substr($$0, 1, 400); want = 1; next } \
+	  want == 1 && /^[ \t]+at mqttconf\./ { sub(/^[ \t]+/, ""); failed[nf] = failed[nf] "\n    " $$0; want = 0 } \
 	  END { if (!seen) { print "junit: no summary from the launcher"; exit } \
 	        printf "junit: %d passed, %d failed", ok, bad; \
-	        if (skip > 0) printf ", %d skipped", skip; print "" }' build/junit.log; \
+	        if (skip > 0) printf ", %d skipped", skip; print ""; \
+	        for (i = 1; i <= nf; i++) print "junit: FAILED " failed[i] }' build/junit.log; \
 	exit $$rc
 
 FORCE:
