@@ -51,6 +51,23 @@ final class BrokerProcess implements AutoCloseable {
         return start("mqttconf", port, List.of(LAUNCHER, "broker", "--port", "" + port), launcherEnv(javaHome, opts));
     }
 
+    /** The JVM options bin/mqttconf starts every run with on Java 23+ (see its "Defaults for a small process"). */
+    static final List<String> LAUNCHER_DEFAULTS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx256m",
+            "-XX:TrimNativeHeapInterval=5000");
+
+    /**
+     * {@link ListenOnly} on {@code java} with the launcher's default options and the JDK's own class-data-sharing
+     * archive, then {@code opts} as MQTTCONF_OPTS would add them: the resident memory of a JVM that only listens.
+     */
+    static BrokerProcess listenOnly(String java, String opts) throws IOException {
+        int port = freePort();
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(LAUNCHER_DEFAULTS);
+        if (!opts.isBlank()) command.addAll(List.of(opts.strip().split("\\s+")));
+        command.addAll(List.of("-cp", "build/bench/classes", ListenOnly.class.getName(), "" + port));
+        return start("listen-only", port, command, Map.of());
+    }
+
     static final String LAUNCHER_ROOT = "build/bench/root";
     static final String LAUNCHER = LAUNCHER_ROOT + "/bin/mqttconf";
 

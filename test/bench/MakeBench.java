@@ -114,6 +114,7 @@ public final class MakeBench {
             try (BrokerProcess fresh = BrokerProcess.launched(javaHome, opts)) {
                 idle(fresh);
             }
+            floor();
         }
         if (mine != null && !footprintOnly) suite(mine);
 
@@ -358,6 +359,21 @@ public final class MakeBench {
                     + " ms; the row has the last sample");
         say(String.format(Locale.ROOT, "idle %s: %.1f MB before (%s), %.1f MB with %d connections (%s)", b.name,
                 before.kb / 1024.0, before, during.kb / 1024.0, IDLE_CONNECTIONS, during));
+    }
+
+    /**
+     * The idle row's floor: a JVM started with the launcher's default options that only listens, read the same way.
+     * What the broker adds to a bare JVM is the difference between the two rows.
+     */
+    private void floor() throws Exception {
+        try (BrokerProcess bare = BrokerProcess.listenOnly(java, opts)) {
+            Thread.sleep(1000);
+            Settled s = settledRssKb(bare);
+            report.add("memory", "resident, a JVM that only listens (launcher's default options)", "MB", false,
+                    Double.NaN, Report.OURS, s.kb / 1024.0);
+            if (!s.settled) report.note("listen-only JVM: resident memory still moving after " + SETTLE_MAX_MS + " ms");
+            say(String.format(Locale.ROOT, "idle listen-only JVM: %.1f MB (%s)", s.kb / 1024.0, s));
+        }
     }
 
     /** A resident-memory reading: the last sample, whether it had settled, and after how long. */
