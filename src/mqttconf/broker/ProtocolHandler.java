@@ -279,10 +279,11 @@ final class ProtocolHandler implements LinkHandler<Client> {
             c.link.close("packet over this broker's size limit");
             return;
         }
-        // The server closes: its own statement (a receiver's duty, e.g. invalid flags [MQTT-2.2.2-2]) is exercised,
-        // a client-only one is the client's breach alone. The decoder names the id where it decides.
+        // The server closes: its own statement (a receiver's duty) is exercised, a client-only one is the client's
+        // breach alone. The decoder names the id where it decides: the sender's rule the bytes break.
         Statement broken = e.statementId() == null ? null : Statements.get(e.statementId());
-        if (broken != null && broken.appliesTo() != AppliesTo.CLIENT) coverage.exercised(broken);
+        if (broken != null && broken.id().equals("MQTT-2.2.2-1")) coverage.exercised("MQTT-2.2.2-2");
+        else if (broken != null && broken.appliesTo() != AppliesTo.CLIENT) coverage.exercised(broken);
         if (c.state == Client.State.AWAITING_CONNECT && c.link.firstByte() == 0x10) coverage.exercised("MQTT-3.1.4-1");
         violation(c, broken, null, "malformed packet: " + e.getMessage());
     }

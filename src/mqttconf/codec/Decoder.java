@@ -94,7 +94,7 @@ public final class Decoder {
             case SUBSCRIBE -> "MQTT-3.8.1-1";
             case UNSUBSCRIBE -> "MQTT-3.10.1-1";
             case DISCONNECT -> "MQTT-3.14.1-1";
-            default -> "MQTT-2.2.2-2";
+            default -> "MQTT-2.2.2-1"; // the sender's rule; closing on it is the receiver's [MQTT-2.2.2-2]
         };
         throw new MalformedPacketException(id, type + " with reserved flags " + bits(flags) + ", must be " + bits(type.requiredFlags));
     }
@@ -217,7 +217,7 @@ public final class Decoder {
                 throw new MalformedPacketException("MQTT-3.9.3-2", "SUBACK reserved return code 0x" + Integer.toHexString(code));
             codes.add(code);
         }
-        if (codes.isEmpty()) throw new MalformedPacketException(null, "SUBACK without return codes");
+        if (codes.isEmpty()) throw new MalformedPacketException("MQTT-3.8.4-5", "SUBACK without return codes");
         return new SubAck(packetId, codes);
     }
 

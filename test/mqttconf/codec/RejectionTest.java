@@ -18,19 +18,19 @@ class RejectionTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(new String[][] {
-                {"CONNECT reserved fixed-header flag", "11 00", "MQTT-2.2.2-2"},
-                {"CONNACK fixed-header flags", "21 02 00 00", "MQTT-2.2.2-2"},
-                {"PUBACK fixed-header flags", "41 02 00 01", "MQTT-2.2.2-2"},
-                {"PUBREC fixed-header flags", "58 02 00 01", "MQTT-2.2.2-2"},
+                {"CONNECT reserved fixed-header flag", "11 00", "MQTT-2.2.2-1"},
+                {"CONNACK fixed-header flags", "21 02 00 00", "MQTT-2.2.2-1"},
+                {"PUBACK fixed-header flags", "41 02 00 01", "MQTT-2.2.2-1"},
+                {"PUBREC fixed-header flags", "58 02 00 01", "MQTT-2.2.2-1"},
                 {"PUBREL flags 0000", "60 02 00 01", "MQTT-3.6.1-1"},
                 {"PUBREL flags 0011", "63 02 00 01", "MQTT-3.6.1-1"},
-                {"PUBCOMP fixed-header flags", "74 02 00 01", "MQTT-2.2.2-2"},
+                {"PUBCOMP fixed-header flags", "74 02 00 01", "MQTT-2.2.2-1"},
                 {"SUBSCRIBE flags 0000", "80 r* s1 u'a' 00", "MQTT-3.8.1-1"},
-                {"SUBACK fixed-header flags", "92 03 00 01 00", "MQTT-2.2.2-2"},
+                {"SUBACK fixed-header flags", "92 03 00 01 00", "MQTT-2.2.2-1"},
                 {"UNSUBSCRIBE flags 0000", "a0 r* s1 u'a'", "MQTT-3.10.1-1"},
-                {"UNSUBACK fixed-header flags", "b1 02 00 01", "MQTT-2.2.2-2"},
-                {"PINGREQ fixed-header flags", "c1 00", "MQTT-2.2.2-2"},
-                {"PINGRESP fixed-header flags", "d8 00", "MQTT-2.2.2-2"},
+                {"UNSUBACK fixed-header flags", "b1 02 00 01", "MQTT-2.2.2-1"},
+                {"PINGREQ fixed-header flags", "c1 00", "MQTT-2.2.2-1"},
+                {"PINGRESP fixed-header flags", "d8 00", "MQTT-2.2.2-1"},
                 {"DISCONNECT reserved bits", "e1 00", "MQTT-3.14.1-1"},
                 {"PUBLISH QoS 3", "36 r* u'a' s1", "MQTT-3.3.1-4"},
                 {"PUBLISH QoS 3 with DUP and RETAIN", "3f r* u'a' s1", "MQTT-3.3.1-4"},
@@ -88,7 +88,7 @@ class RejectionTest {
                 {"DISCONNECT remaining length 1", "e0 01 00", null},
                 {"CONNACK remaining length 3", "20 03 00 00 00", null},
                 {"CONNACK reserved acknowledge flags", "20 02 02 00", null},
-                {"SUBACK without return codes", "90 r* s1", null},
+                {"SUBACK without return codes", "90 r* s1", "MQTT-3.8.4-5"},
                 {"PUBLISH shorter than its topic length", "30 r* s9 'abc'", null},
         }).map(c -> Arguments.of(c[0], c[1], c[2]));
     }

@@ -59,7 +59,17 @@ class MalformedReplyTest {
             Result r = run(server, "connect.wrong-protocol-name");
             assertEquals(Verdict.FAIL, r.verdict(), r.summary());
             assertEquals(MALFORMED.formatted("a well-formed packet from the server",
-                    "CONNACK with reserved flags 0001, must be 0000 [MQTT-2.2.2-2]"), r.summary());
+                    "CONNACK with reserved flags 0001, must be 0000 [MQTT-2.2.2-1]"), r.summary());
+            assertEquals(List.of("MQTT-2.2.2-1"), r.failedStatements(), "the sender's rule, not the receiver's duty");
+        }
+    }
+
+    @Test
+    void aSubAckWithoutReturnCodesFailsUnderTheRuleItBreaks() throws IOException {
+        try (TinyServer server = answering("20 02 00 00", "90 02 00 01")) {
+            Result r = run(server, "subscribe.unsubscribe-stops-delivery");
+            assertEquals(Verdict.FAIL, r.verdict(), r.summary());
+            assertEquals(List.of("MQTT-3.8.4-5"), r.failedStatements(), r.summary());
         }
     }
 
