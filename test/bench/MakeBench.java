@@ -175,7 +175,7 @@ public final class MakeBench {
         report.note(String.format(Locale.ROOT, "start-up rows: load average %.2f before and %.2f after (%d CPUs); the"
                 + " start-to-listening times grow with it, the CPU times hardly", load, loadAverage(),
                 Runtime.getRuntime().availableProcessors()));
-        report.add("startup", "jar size", "KB", false, 300, Report.OURS, Files.size(Path.of("build/bench/mqttconf.jar")) / 1024.0);
+        report.add("startup", "jar size (bounded by JarTest)", "KB", false, Double.NaN, Report.OURS, Files.size(Path.of("build/bench/mqttconf.jar")) / 1024.0);
         return ours;
     }
 
