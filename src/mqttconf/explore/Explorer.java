@@ -159,11 +159,14 @@ public final class Explorer {
         return o;
     }
 
-    /** Shrinks the trace to the fewest steps still showing the same divergence, then replays it three times. */
+    /**
+     * Shrinks the trace to the fewest steps still showing the same divergence, then replays it three times. The
+     * shrinker keeps a smaller trace only after a run of it showed the divergence; the replays judge it. (A fourth
+     * run deciding between it and the whole trace made one late reply on a busy machine undo the whole shrink.)
+     */
     Found shrink(Divergence target, long seed, List<Step> trace) throws InterruptedException {
         Shrinker s = new Shrinker(candidate -> same(target, candidate), SHRINK_BUDGET);
         List<Step> small = s.shrink(trace);
-        if (!same(target, small)) small = Shrinker.valid(trace);
         int reproduced = 0;
         Driver.Outcome last = null;
         List<String> misses = new ArrayList<>();

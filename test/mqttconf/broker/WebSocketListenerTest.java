@@ -80,11 +80,22 @@ class WebSocketListenerTest {
         }
 
         void send(boolean fin, int opcode, byte[] payload, boolean masked) throws IOException {
+            out.write(frame(fin, opcode, payload, masked));
+        }
+
+        /** Several masked frames in one write, so the server reads them together. */
+        void sendTogether(byte[]... frames) throws IOException {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (byte[] f : frames) all.write(f);
+            out.write(all.toByteArray());
+        }
+
+        static byte[] frame(boolean fin, int opcode, byte[] payload, boolean masked) {
             ByteBuffer b = ByteBuffer.allocate(WebSocket.MAX_HEADER + payload.length);
             byte[] mask = masked ? new byte[] {1, 2, 3, 4} : null;
             WebSocket.header(b, fin, opcode, payload.length, mask);
             for (int i = 0; i < payload.length; i++) b.put((byte) (masked ? payload[i] ^ mask[i & 3] : payload[i]));
-            out.write(b.array(), 0, b.position());
+            return java.util.Arrays.copyOf(b.array(), b.position());
         }
 
         Frame read() throws IOException {
@@ -280,6 +291,40 @@ class WebSocketListenerTest {
         assertTrue(log.contains(": WebSocket close 1000 from the client; closing"), log);
         assertTrue(log.contains("(wsbye) ended: closed by client as the server was closing"), log);
         assertTrue(!log.contains("after rejection"), log);
+    }
+
+    /**
+     * DISCONNECT and the WebSocket close read together (one write here; two writes a busy machine coalesces): the
+     * DISCONNECT is handled before the close, so the will is discarded [MQTT-3.14.4-3] and the close counts as
+     * the client closing its connection after DISCONNECT [MQTT-3.14.4-1].
+     */
+    @Test
+    void aDisconnectReadTogetherWithTheWebSocketCloseIsHandledFirst() throws Exception {
+        try (TestClient watcher = Dialer.tcp().open("127.0.0.1", broker.port(), T, "watcher")) {
+            watcher.send(Connect.of("watcher", true, 0));
+            assertInstanceOf(ConnAck.class, watcher.receive(T));
+            BrokerTestBase.subscribe(watcher, "ws/will", 0);
+            try (Raw r = new Raw("mqtt")) {
+                r.send(true, WebSocket.BINARY, Encoder.encode(Connect.of("wstogether", true, 0).withWill(
+                        new mqttconf.codec.Packet.Will("ws/will", "gone".getBytes(StandardCharsets.UTF_8), 0, false))), true);
+                assertEquals(WebSocket.BINARY, r.read().opcode());
+                r.sendTogether(Raw.frame(true, WebSocket.BINARY, Encoder.encode(new mqttconf.codec.Packet.Disconnect()), true),
+                        Raw.frame(true, WebSocket.CLOSE, WebSocket.closePayload(WebSocket.CLOSE_NORMAL, ""), true));
+                assertEquals(WebSocket.CLOSE, r.read().opcode());
+                assertTrue(r.closedByServer());
+            }
+            // The will, if any, is published as the end is logged; a PINGRESP asked for after that follows it.
+            long deadline = System.nanoTime() + T.toNanos();
+            while (!logText.toString(StandardCharsets.UTF_8).contains("(wstogether) ended") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            String log = logText.toString(StandardCharsets.UTF_8);
+            assertTrue(log.contains("(wstogether) ended"), log);
+            watcher.send(new PingReq());
+            assertInstanceOf(PingResp.class, watcher.receive(T), "no will after DISCONNECT");
+        }
+        assertEquals(1, coverage.checkedCount(Statements.get("MQTT-3.14.4-1")), "the WebSocket close after DISCONNECT");
+        assertEquals(List.of(), broker.clients().breaches());
     }
 
     @Test

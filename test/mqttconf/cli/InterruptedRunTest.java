@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -109,8 +110,8 @@ class InterruptedRunTest {
         try (Broker broker = Broker.start(BrokerConfig.ephemeral())) {
             for (String signal : List.of("INT", "TERM")) {
                 Path d = Files.createDirectory(dir.resolve(signal));
-                List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                        "-cp", classes(), "mqttconf.Main", "test"));
+                List<String> command = new ArrayList<>(SIGINT_AT_DEFAULT);
+                command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", classes(), "mqttconf.Main", "test"));
                 command.addAll(args(broker.port(), d));
                 Process p = new ProcessBuilder(command).redirectError(d.resolve("err.txt").toFile()).start();
                 try {
@@ -134,6 +135,29 @@ class InterruptedRunTest {
                 }
             }
         }
+    }
+
+    /**
+     * The prefix that starts the child with SIGINT at its default action. A background job of a non-interactive
+     * shell (a CI step, {@code make test &}) starts with SIGINT ignored, everything it starts inherits that, and a
+     * JVM leaves an inherited SIG_IGN alone, as any program run under nohup should: the child would then ignore
+     * the SIGINT this test sends and run to its end. GNU env resets it; without GNU env the child runs as it is.
+     */
+    private static final List<String> SIGINT_AT_DEFAULT = sigintAtDefault();
+
+    private static List<String> sigintAtDefault() {
+        List<String> prefix = List.of("env", "--default-signal=INT");
+        try {
+            Process p = new ProcessBuilder(prefix.get(0), prefix.get(1), "true").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS) && p.exitValue() == 0) return prefix;
+            p.destroyForcibly();
+        } catch (IOException e) {
+            // no env on the path
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return List.of();
     }
 
     /** Where mqttconf's classes were loaded from (the launcher's own class path holds only itself). */

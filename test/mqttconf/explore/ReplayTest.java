@@ -84,6 +84,18 @@ class ReplayTest {
         assertEquals(0, suiteFixed.code(), suiteFixed.out() + suiteFixed.err());
     }
 
+    /** Wildcard filters of a saved trace stay whole topic levels when the suite runs it (explore picks them at random). */
+    @Test
+    void aReplayWithWildcardFiltersPassesAgainstTheBrokerInTheSuite(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("wildcards.replay");
+        Files.writeString(file, "clients 2\na connect clean=1\na subscribe +/x qos=1\na subscribe # qos=0\na subscribe + qos=2\n"
+                + "b connect clean=1\nb publish b/x qos=1\nb publish a qos=2\n");
+        Run suite = main("test", at(broker.port()), "--only", "connect.accepted", "--replay", file.toString(), "-q");
+        assertEquals(0, suite.code(), suite.out() + suite.err());
+        Run explore = main("explore", "--replay", file.toString(), at(broker.port()), "--timeout", "1");
+        assertEquals(0, explore.code(), explore.out() + explore.err());
+    }
+
     @Test
     void aFileThatIsNotAReplayIsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.replay");

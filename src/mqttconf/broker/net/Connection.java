@@ -100,6 +100,12 @@ final class Connection<C> implements Link {
             int n;
             try {
                 n = transport.read(input);
+            } catch (Transport.Closing e) {
+                // Packets that came before the close in the same read (a DISCONNECT, then a WebSocket close frame)
+                // are handled first, as they are when the two arrive in separate reads.
+                if (state == State.OPEN || state == State.HALF_CLOSING) decode(sink);
+                input = null;
+                throw e;
             } catch (IOException e) {
                 // The connection closes, at once or after its last output: its input is of no more use, and the
                 // shared buffer must not stay its own.
