@@ -40,7 +40,8 @@ final class MalformedTests {
             TestCase t = new TestCase(name, row.ids(), Level.parse(row.level()),
                     "malformed.tsv line " + row.line() + ": " + row.expectText(), ctx -> run(ctx, row));
             // Half a packet, or a row waiting in silence, may stall a server that reads whole packets under one lock.
-            tests.add(row.allows(Terminal.SILENT) || holdsHalfAPacket(row) ? t.scheduled(TestCase.Schedule.ALONE) : t);
+            tests.add(t.scheduled(row.allows(Terminal.SILENT) || holdsHalfAPacket(row) ? TestCase.Schedule.ALONE
+                    : TestCase.Schedule.EDGE));
         }
         return tests;
     }
