@@ -3,7 +3,6 @@ package mqttconf.suite;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -111,11 +110,16 @@ public final class Runner {
             behind.join();
             phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
             phase(tests, last, 1, false, 0, results, spans, dog, traffic);
-            // A failure in silence near the end may be the server stopping: the watchdog's next round says so before
-            // the verdicts are given.
-            if (Arrays.stream(results).anyMatch(r -> r != null && (r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR)
-                    && OutageVerdicts.silence(r))) {
-                dog.awaitFreshRound();
+            // A failure in silence at the end may be the server stopping, which the watchdog has not judged yet (two
+            // rounds and a timeout): its next round says so before the verdicts are given.
+            long recent = System.nanoTime() - config.timeout().plus(Watchdog.PERIOD.multipliedBy(2)).toNanos();
+            for (int i = 0; i < n; i++) {
+                Result r = results[i];
+                if (r != null && (r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR) && OutageVerdicts.silence(r)
+                        && spans[i][1] > recent) {
+                    dog.awaitFreshRound();
+                    break;
+                }
             }
             OutageVerdicts.apply(results, spans, dog, silentPasses);
             events = dog.events();
