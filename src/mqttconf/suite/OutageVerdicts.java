@@ -70,6 +70,15 @@ final class OutageVerdicts {
         return "open".equals(r.observed()) && r.expected() != null && r.expected().contains("20 02 00 00");
     }
 
+    /**
+     * A row's bytes got no reply and no close, only our PINGREQ was answered (observed "open"): a server that lost
+     * the worker of that connection's client id after its CONNACK answers the same way (a PINGREQ may be answered
+     * without it), so during a partial outage the row's re-run on ids the server answers is its verdict.
+     */
+    static boolean noReply(Result r) {
+        return "open".equals(r.observed());
+    }
+
     /** The failure is the server closing or breaking a connection. */
     private static boolean closed(Result r) {
         String o = r.observed() == null ? r.summary() : r.observed();

@@ -71,10 +71,11 @@ public final class Runner {
     }
 
     /**
-     * Runs {@code tests} and cleans up after them; a runner runs once. Every FAIL or ERROR of the concurrent phase
-     * is run again alone before it is reported (INTERMITTENT when it then passes); tests scheduled ALONE run one at
-     * a time after all the others, and those scheduled LAST after them; a failure while the watchdog saw the server not serving is NOT_SERVING. Results
-     * that may still change are reported to {@code progress} at the end.
+     * Runs {@code tests} and cleans up after them; a runner runs once. The CONCURRENT tests run together, then the
+     * EDGE ones; every FAIL or ERROR of each is run again alone before it is reported (INTERMITTENT when it then
+     * passes); tests scheduled ALONE run one at a time after all the others, and those scheduled LAST after them; a
+     * failure while the watchdog saw the server not serving is NOT_SERVING. Results that may still change are
+     * reported to {@code progress} at the end.
      */
     public Report run(List<TestCase> tests) {
         long start = System.nanoTime();
@@ -164,10 +165,10 @@ public final class Runner {
         for (int i : failed) {
             Result a = again[i];
             if (a == null || cleanup.stopped()) continue;
-            // Failed in silence while the server had lost some client ids: the re-run (on ids it still answered)
-            // is the verdict, whatever it is; the first run said nothing about the test.
-            if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && OutageVerdicts.silence(results[i])
-                    && a.verdict() != Verdict.ERROR) {
+            // Failed in silence (or with no reply to a row) while the server had lost some client ids: the re-run
+            // (on ids it still answered) is the verdict, whatever it is; the first run said nothing about the test.
+            if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && a.verdict() != Verdict.ERROR
+                    && (OutageVerdicts.silence(results[i]) || OutageVerdicts.noReply(results[i]))) {
                 results[i] = a;
                 spans[i] = againSpans[i];
             } else if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) {

@@ -98,6 +98,8 @@ final class Watchdog implements AutoCloseable {
     private boolean lastRoundNone;
     /** Rounds with a probe unanswered since the last round answered in full. */
     private int failingRounds;
+    /** When the last round judged started (nano time). */
+    private long lastRecordedRound = Long.MIN_VALUE;
 
     Watchdog(RunConfig config, Traffic traffic) {
         this.config = config;
@@ -316,9 +318,6 @@ final class Watchdog implements AutoCloseable {
             wait(Math.max(1, left / 1_000_000));
         }
     }
-
-    /** When the last round judged started (nano time). */
-    private long lastRecordedRound = Long.MIN_VALUE;
 
     /**
      * Waits until a round of probes started after now has been judged, then as {@link #settle}: whether a test that
