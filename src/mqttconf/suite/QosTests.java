@@ -38,7 +38,7 @@ final class QosTests {
                 // The DUP flag of an incoming PUBLISH is not passed on: a first delivery has DUP 0.
                 TestCase.must("qos.dup-not-propagated", List.of("MQTT-3.3.1-3", "MQTT-3.3.1-1"),
                         "PUBLISH received with DUP 1 is delivered to subscribers with DUP 0",
-                        QosTests::dupNotPropagated),
+                        QosTests::dupNotPropagated).scheduled(TestCase.Schedule.LAST),
                 // Delivery QoS is the minimum of the published QoS and the granted QoS.
                 TestCase.must("qos.downgrade-to-granted", List.of("MQTT-3.8.4-6", "MQTT-4.3.1-1", "MQTT-2.3.1-5"),
                         "messages are delivered at min(published QoS, granted QoS)",

@@ -71,10 +71,11 @@ public final class Runner {
     }
 
     /**
-     * Runs {@code tests} and cleans up after them; a runner runs once. Every FAIL or ERROR of the concurrent phase
-     * is run again alone before it is reported (INTERMITTENT when it then passes); tests scheduled ALONE run one at
-     * a time after all the others; a failure while the watchdog saw the server not serving is NOT_SERVING. Results
-     * that may still change are reported to {@code progress} at the end.
+     * Runs {@code tests} and cleans up after them; a runner runs once. The CONCURRENT tests run together, then the
+     * EDGE ones; every FAIL or ERROR of each is run again alone before it is reported (INTERMITTENT when it then
+     * passes); tests scheduled ALONE run one at a time after all the others, and those scheduled LAST after them; a
+     * failure while the watchdog saw the server not serving is NOT_SERVING. Results that may still change are
+     * reported to {@code progress} at the end.
      */
     public Report run(List<TestCase> tests) {
         long start = System.nanoTime();
@@ -82,13 +83,17 @@ public final class Runner {
         Result[] results = new Result[n];
         long[][] spans = new long[n][2];
         List<Integer> together = new ArrayList<>();
+        List<Integer> edge = new ArrayList<>();
         List<Integer> alone = new ArrayList<>();
         List<Integer> background = new ArrayList<>();
+        List<Integer> last = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             switch (tests.get(i).schedule()) {
                 case CONCURRENT -> together.add(i);
+                case EDGE -> edge.add(i);
                 case ALONE -> alone.add(i);
                 case BACKGROUND -> background.add(i);
+                case LAST -> last.add(i);
             }
         }
         Traffic traffic = new Traffic();
@@ -98,32 +103,25 @@ public final class Runner {
             // Background tests each hold a slot of their own, beyond --parallel: they wait far more than they work.
             Thread behind = Thread.ofVirtual().name("background-tests").start(() -> phase(tests, background,
                     Math.max(1, background.size()), true, 0, results, spans, dog, traffic));
-            phase(tests, together, Math.max(1, config.parallel()), true, 0, results, spans, dog, traffic);
-            // Each failure again, one at a time (only waits for a close or a re-send overlap), beside the background
-            // tests but before the alone ones. Not a test that stopped the server: run again, it would only stop it again.
-            dog.settle();
-            List<String> triggersSoFar = dog.triggers();
-            List<Integer> failed = together.stream().filter(i -> (results[i].verdict() == Verdict.FAIL
-                    || results[i].verdict() == Verdict.ERROR) && !triggersSoFar.contains(tests.get(i).name())).toList();
-            Result[] again = new Result[n];
-            long[][] againSpans = new long[n][2];
-            if (!cleanup.stopped() && !abandoned) phase(tests, failed, 1, true, 1, again, againSpans, dog, traffic);
-            for (int i : failed) {
-                Result a = again[i];
-                if (a == null || cleanup.stopped()) continue;
-                // Failed in silence while the server had lost some client ids: the re-run (on ids it still answered)
-                // is the verdict, whatever it is; the first run said nothing about the test.
-                if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && OutageVerdicts.silence(results[i])
-                        && a.verdict() != Verdict.ERROR) {
-                    results[i] = a;
-                    spans[i] = againSpans[i];
-                } else if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) {
-                    results[i] = intermittent(results[i], a);
-                }
-            }
+            // The edge-case rows only once every other concurrent test has its verdict: should one of them stop the
+            // server or part of it, what it takes down is other rows only, whatever the timing.
+            together(tests, together, results, spans, dog, traffic);
+            together(tests, edge, results, spans, dog, traffic);
             // Alone means alone: not beside the background tests or the re-runs either.
             behind.join();
             phase(tests, alone, 1, false, 0, results, spans, dog, traffic);
+            phase(tests, last, 1, false, 0, results, spans, dog, traffic);
+            // A failure in silence at the end may be the server stopping, which the watchdog has not judged yet (two
+            // rounds and a timeout): its next round says so before the verdicts are given.
+            long recent = System.nanoTime() - config.timeout().plus(Watchdog.PERIOD.multipliedBy(2)).toNanos();
+            for (int i = 0; i < n; i++) {
+                Result r = results[i];
+                if (r != null && (r.verdict() == Verdict.FAIL || r.verdict() == Verdict.ERROR) && OutageVerdicts.silence(r)
+                        && spans[i][1] > recent) {
+                    dog.awaitFreshRound();
+                    break;
+                }
+            }
             OutageVerdicts.apply(results, spans, dog, silentPasses);
             events = dog.events();
         } catch (InterruptedException e) {
@@ -145,6 +143,38 @@ public final class Runner {
         }
         finished = true;
         return new Report(all, Duration.ofNanos(System.nanoTime() - start), problems, RootCauses.of(all, uses), events);
+    }
+
+    /**
+     * Runs the tests at {@code group} concurrently, then each failure again, one at a time (only waits for a close
+     * or a re-send overlap), beside the background tests. Not a test that stopped the server: run again, it would only
+     * stop it again.
+     */
+    private void together(List<TestCase> tests, List<Integer> group, Result[] results, long[][] spans, Watchdog dog,
+                          Traffic traffic) throws InterruptedException {
+        int n = tests.size();
+        phase(tests, group, Math.max(1, config.parallel()), true, 0, results, spans, dog, traffic);
+        dog.settle();
+        List<String> triggersSoFar = dog.triggers();
+        List<Integer> failed = group.stream().filter(i -> (results[i].verdict() == Verdict.FAIL
+                || results[i].verdict() == Verdict.ERROR || unansweredSkip(results[i], spans[i], dog))
+                && !triggersSoFar.contains(tests.get(i).name())).toList();
+        Result[] again = new Result[n];
+        long[][] againSpans = new long[n][2];
+        if (!cleanup.stopped() && !abandoned) phase(tests, failed, 1, true, 1, again, againSpans, dog, traffic);
+        for (int i : failed) {
+            Result a = again[i];
+            if (a == null || cleanup.stopped()) continue;
+            // Failed in silence (or with no reply to a row) while the server had lost some client ids: the re-run
+            // (on ids it still answered) is the verdict, whatever it is; the first run said nothing about the test.
+            if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && a.verdict() != Verdict.ERROR
+                    && (OutageVerdicts.silence(results[i]) || OutageVerdicts.noReply(results[i]))) {
+                results[i] = a;
+                spans[i] = againSpans[i];
+            } else if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) {
+                results[i] = intermittent(results[i], a);
+            }
+        }
     }
 
     /** Set once the server stayed down longer than the recovery bound: the tests not yet started are not run. */
@@ -241,7 +271,8 @@ public final class Runner {
         List<String> notAgain = dog.triggers();
         for (int i : started) {
             Result r = results[i];
-            if (r == null || r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR || spans[i][1] < from
+            if (r == null || r.verdict() != Verdict.FAIL && r.verdict() != Verdict.ERROR && !unansweredSkip(r, spans[i], dog)
+                    || spans[i][1] < from
                     || notAgain.contains(tests.get(i).name()) || cleanup.stopped()) {
                 continue;
             }
@@ -263,6 +294,15 @@ public final class Runner {
                 }
             });
         }
+    }
+
+    /**
+     * A SHOULD or MAY test that could not check because the server did not answer while it had lost some client
+     * ids: another run would have met ids it answers, so it runs again like a failure, and that run is its verdict.
+     */
+    private static boolean unansweredSkip(Result r, long[] span, Watchdog dog) {
+        return r.verdict() == Verdict.SKIP && OutageVerdicts.silence(r)
+                && dog.outageDuring(span[0], span[1]) == Watchdog.Extent.PARTIAL;
     }
 
     /** Runs one test and notes when it ran (nano times) in {@code span}. */

@@ -19,12 +19,23 @@ public record TestCase(String name, List<String> statementIds, Level level, Stri
         /** Beside the other tests, at most --parallel at once. */
         CONCURRENT,
         /**
+         * Beside each other, after the CONCURRENT tests and their re-runs: a malformed or edge-case packet, where some
+         * servers lose a worker; whatever such a packet takes down, every other test already has its verdict.
+         */
+        EDGE,
+        /**
          * Alone, after the concurrent tests: it holds half a packet or stalls on purpose, which may stall a server
          * that reads whole packets under one lock, and so fail whatever runs beside it.
          */
         ALONE,
         /** Beside everything, to its end: it mostly waits in silence (keep alive), so nothing waits for it. */
-        BACKGROUND
+        BACKGROUND,
+        /**
+         * Alone, after everything else: it sends a re-delivery (DUP 1) of a message the server never received, a path
+         * servers rarely take; should that stop the server (or part of it), no other test runs beside it or after it,
+         * so every other verdict is the same whether it did or not, and the outage is its own.
+         */
+        LAST
     }
 
     /** What the test does; it throws {@link TestFailure} or {@link TestSkipped} to end otherwise than normally. */

@@ -24,13 +24,11 @@ final class Traffic {
 
     /**
      * The test and the packet most likely to have stopped the server, when the outage may have begun ({@code
-     * nanos}: that packet or an earlier suspect, whichever was sent first), the next few requests
+     * nanos}: that packet, an earlier suspect or an earlier request left unanswered, whichever was sent first), the next few requests
      * of other tests left unanswered from then on, and the tests that sent a request of a new kind left unanswered
-     * (the trigger among them): those are not run again, they might stop the server again; of those, the ones sent
-     * no later than the trigger keep their own verdicts.
+     * (the trigger among them): those are not run again, they might stop the server again.
      */
-    record Trigger(String test, String packet, List<String> alsoUnanswered, long nanos, List<String> suspects,
-                   List<String> earlySuspects) {
+    record Trigger(String test, String packet, List<String> alsoUnanswered, long nanos, List<String> suspects) {
     }
 
     private final Deque<Line> lines = new ArrayDeque<>();
@@ -172,15 +170,18 @@ final class Traffic {
         for (String s : suspects) if (!s.equals(test) && unanswered.size() < 3) unanswered.add(s + " (a request of a new kind)");
         for (String o : others) if (!o.startsWith(test + ":") && unanswered.size() < 4) unanswered.add(o);
         long start = firstSuspect != null ? Math.min(firstSuspect.nanos(), t.nanos()) : t.nanos();
-        // The suspects sent by the time the trigger was: each left a request unanswered while the server served.
-        List<String> early = new ArrayList<>();
-        for (Line l : all) {
-            if (l.sent() && l.nanos() >= from && l.nanos() <= t.nanos() + REORDER && suspects.contains(l.test())
-                    && !early.contains(l.test()) && expectsReply(l.packet()) && !answeredBefore(l)) {
-                early.add(l.test());
+        // The outage began no later than the first request of the window left unanswered, of whatever kind: a valid
+        // CONNECT too (no trigger, but the first sign of client ids lost). A test that ended after it met the outage,
+        // whichever packet is named.
+        for (int i = 0; i < n; i++) {
+            Line l = all.get(i);
+            if (l.sent() && !answered[i] && l.nanos() >= from && l.nanos() <= to && !not.contains(l.test())
+                    && (expectsReply(l.packet()) || l.packet().startsWith("CONNECT["))) {
+                start = Math.min(start, l.nanos());
+                break;
             }
         }
-        return new Trigger(test, t.connection() + " -> " + t.packet(), unanswered, start, suspects, early);
+        return new Trigger(test, t.connection() + " -> " + t.packet(), unanswered, start, suspects);
     }
 
     /** True if a request of the kind {@code l} sent was answered before it was sent. */

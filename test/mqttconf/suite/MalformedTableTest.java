@@ -63,6 +63,16 @@ class MalformedTableTest {
         assertTrue(id.matches("[0-9a-zA-Z]{23}"), id);
     }
 
+    /** The id checked live for a row is the one the server is sent: a U+FEFF written before the 23 characters too. */
+    @Test
+    void aRowsClientIdStartsWithTheBytesWrittenBeforeItsTwentyThreeCharacters() {
+        Row bom = rows.stream().filter(r -> r.name().startsWith("CONNECT client identifier with U+FEFF")).findFirst().orElseThrow();
+        Row plain = rows.stream().filter(r -> r.name().equals("CONNECT 23-character client identifier is accepted")).findFirst()
+                .orElseThrow();
+        assertEquals("\uFEFF", MalformedTests.idLead(bom));
+        assertEquals("", MalformedTests.idLead(plain));
+    }
+
     @Test
     void repliesOfDifferentFlowsMatchInAnyOrderButAConnAckComesFirst() {
         Row split = rows.stream().filter(r -> r.name().equals("PUBLISH, SUBSCRIBE, PINGREQ split across one segment"))

@@ -27,6 +27,13 @@ class OutageVerdictsTest {
     }
 
     @Test
+    void aRowAnsweredOnlyByThePingRespGotNoReply() {
+        assertTrue(OutageVerdicts.noReply(failed("open")));
+        assertFalse(OutageVerdicts.noReply(failed("90 03 00 01 80 -> open")));
+        assertFalse(OutageVerdicts.noReply(failed("close")));
+    }
+
+    @Test
     void aWrongPacketIsNotSilence() {
         assertFalse(OutageVerdicts.silence(failed("PUBLISH[topic=a, qos=1, packetId=3] with DUP=0")));
         assertFalse(OutageVerdicts.silence(failed("delivered to a subscriber that never asked: missing nothing")));
