@@ -55,6 +55,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 2' INT TERM
+cd "$work" || exit 2 # Paho's tests write framework.log into the working directory
 
 classes="$root/build/interop/paho-java-tests"
 rm -rf "$classes" && mkdir -p "$classes"
