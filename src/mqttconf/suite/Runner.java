@@ -165,14 +165,18 @@ public final class Runner {
         for (int i : failed) {
             Result a = again[i];
             if (a == null || cleanup.stopped()) continue;
-            // Failed in silence (or with no reply to a row) while the server had lost some client ids: the re-run
-            // (on ids it still answered) is the verdict, whatever it is; the first run said nothing about the test.
-            if (dog.outageDuring(spans[i][0], spans[i][1]) == Watchdog.Extent.PARTIAL && a.verdict() != Verdict.ERROR
-                    && (OutageVerdicts.silence(results[i]) || OutageVerdicts.noReply(results[i]))) {
-                results[i] = a;
-                spans[i] = againSpans[i];
-            } else if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) {
-                results[i] = intermittent(results[i], a);
+            String name = tests.get(i).name();
+            switch (RerunVerdicts.decide(results[i], dog.outageDuring(spans[i][0], spans[i][1]), a,
+                    dog.outageDuring(againSpans[i][0], againSpans[i][1]), silentPasses.containsKey(name))) {
+                case AGAIN -> {
+                    results[i] = a;
+                    spans[i] = againSpans[i];
+                }
+                case INTERMITTENT -> results[i] = RerunVerdicts.intermittent(results[i]);
+                case FIRST -> {
+                    // What the re-run rested on does not describe the first run, which stands.
+                    if (a.verdict() == Verdict.PASS || a.verdict() == Verdict.OBSERVED) silentPasses.remove(name);
+                }
             }
         }
     }
@@ -314,12 +318,6 @@ public final class Runner {
         } finally {
             span[1] = System.nanoTime();
         }
-    }
-
-    private static Result intermittent(Result first, Result again) {
-        return new Result(first.test(), Verdict.INTERMITTENT, first.duration(), "failed while other tests ran, "
-                + "passed when run again alone: " + first.summary(), first.expected(), first.observed(),
-                first.notes(), first.evidence(), List.of());
     }
 
     /**
