@@ -132,10 +132,13 @@ final class ProtocolHandler implements LinkHandler<Client> {
         switch (m.qos()) {
             case 0 -> delivery.publish(m);
             case 1 -> {
-                // The answer is queued before the deliveries, so it is written first in this turn.
+                // Deliveries are queued before the answer, so they are written first in this turn: under a stream
+                // the subscribers answer while the publisher's next messages come, and the broker takes both in one
+                // turn (answering first brought the publisher's next window in a turn of its own, a third more CPU
+                // per message at 20 in flight), at the cost of one write's time to a lone request's answer.
+                delivery.publish(m);
                 if (slow) holdAck(c, m.packetId(), m, new PubAck(m.packetId()));
                 else sendPubAck(c, m.packetId());
-                delivery.publish(m);
             }
             default -> {
                 Session.Incoming in = s.awaitingPubrelMap().get(m.packetId());
@@ -205,13 +208,11 @@ final class ProtocolHandler implements LinkHandler<Client> {
 
     private void pubRel(Client c, Session s, PubRel r) {
         Session.Incoming in = s.awaitingPubrelMap().remove(r.packetId());
-        if (in != null && events.pubrelArrived(in.publish()) == Answer.LATE) {
-            holdAck(c, r.packetId(), null, new PubComp(r.packetId()));
-        } else {
-            sendPubComp(c, r.packetId());
-        }
-        // After PUBCOMP is queued: the answer goes out before the deliveries of this turn.
+        boolean late = in != null && events.pubrelArrived(in.publish()) == Answer.LATE;
+        // Before PUBCOMP is queued: the deliveries go out first in this turn, as for PUBACK.
         if (in != null && in.held()) delivery.publish(in.publish());
+        if (late) holdAck(c, r.packetId(), null, new PubComp(r.packetId()));
+        else sendPubComp(c, r.packetId());
     }
 
     /**

@@ -7,10 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The table of statements, loaded once from {@code /statements.tsv} on the
@@ -35,11 +32,12 @@ public final class Statements {
 
     /** The statement with this id, e.g. {@code MQTT-3.1.2-24}. */
     public static Statement get(String id) {
-        Statement s = Table.BY_ID.get(id);
-        if (s == null) {
-            throw new IllegalArgumentException("unknown statement id " + id);
+        Statement[] byId = Table.BY_ID;
+        int mask = byId.length - 1;
+        for (int i = Table.slot(id, mask); byId[i] != null; i = (i + 1) & mask) {
+            if (byId[i].id().equals(id)) return byId[i];
         }
-        return s;
+        throw new IllegalArgumentException("unknown statement id " + id);
     }
 
     /** Number of statements in the table (141 for MQTT 3.1.1). */
@@ -47,10 +45,15 @@ public final class Statements {
         return Table.ALL.size();
     }
 
-    /** Loaded on first use (lazy holder). */
+    /**
+     * Loaded on first use (lazy holder). The broker looks statements up by the literal id where it counts them,
+     * several times a message, so {@code BY_ID} is a table of its own, open-addressed by the id's hash and at
+     * most a quarter full: a lookup is a probe or two, and the ids are interned so that a literal id is the very
+     * string it meets there.
+     */
     private static final class Table {
         static final List<Statement> ALL;
-        static final Map<String, Statement> BY_ID;
+        static final Statement[] BY_ID;
 
         static {
             try (InputStream in = Statements.class.getResourceAsStream(RESOURCE)) {
@@ -61,13 +64,22 @@ public final class Statements {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + RESOURCE, e);
             }
-            Map<String, Statement> byId = new LinkedHashMap<>();
+            BY_ID = new Statement[Integer.highestOneBit(Math.max(1, ALL.size()) * 4 - 1) << 1];
+            int mask = BY_ID.length - 1;
             for (Statement s : ALL) {
-                if (byId.put(s.id(), s) != null) {
-                    throw new IllegalStateException(RESOURCE + ": duplicate id " + s.id());
+                int i = slot(s.id(), mask);
+                for (; BY_ID[i] != null; i = (i + 1) & mask) {
+                    if (BY_ID[i].id().equals(s.id())) {
+                        throw new IllegalStateException(RESOURCE + ": duplicate id " + s.id());
+                    }
                 }
+                BY_ID[i] = s;
             }
-            BY_ID = Collections.unmodifiableMap(byId);
+        }
+
+        static int slot(String id, int mask) {
+            int h = id.hashCode();
+            return (h ^ h >>> 16) & mask;
         }
     }
 
@@ -90,7 +102,7 @@ public final class Statements {
                 if (who == AppliesTo.CLIENT && !f[5].isEmpty()) {
                     throw new IllegalArgumentException(f[0] + " binds clients only: unobservable must be empty");
                 }
-                rows.add(new Statement(rows.size(), f[0], f[1], who, Level.parse(f[3]), f[4], f[5]));
+                rows.add(new Statement(rows.size(), f[0].intern(), f[1], who, Level.parse(f[3]), f[4], f[5]));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(RESOURCE + " line " + lineNo + ": " + e.getMessage(), e);
             }

@@ -1,14 +1,15 @@
 package mqttconf.broker.observe;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import mqttconf.spec.Statement;
 
 /**
  * What one client id did under observation: how often each client obligation was checked on its traffic, and
- * the breaches. Written by the event loop, read by reports from any thread.
+ * the breaches. Written by the event loop thread only, read by reports from any thread.
  */
 public final class ClientRecord {
     /** Breaches kept per client; more are counted but not stored, so a flood cannot exhaust memory. */
@@ -17,10 +18,11 @@ public final class ClientRecord {
     private final String clientId;
     /**
      * Counts by statement, only for those seen: a record per client id ever seen must stay small (ten thousand
-     * idle clients hold ten thousand records), so one array each of {@link Counts packed} entries rather than a
-     * map of boxed counters.
+     * idle clients hold ten thousand records), so one {@link Counts} table each rather than a map of boxed
+     * counters. {@code checked} is counted about ten times a PUBLISH, so it takes no lock: the loop thread is its
+     * only writer, and a new table replaces a full one only once filled.
      */
-    private long[] checked = Counts.NONE;
+    private volatile long[] checked = Counts.NONE;
     private long[] breached = Counts.NONE;
     /** Null before the first breach. */
     private List<Breach> breaches;
@@ -35,14 +37,18 @@ public final class ClientRecord {
         return clientId;
     }
 
-    /** The obligation was checked on this client's traffic. */
-    public synchronized void checked(Statement s) {
-        checked = Counts.increment(checked, s);
+    /** The obligation was checked on this client's traffic. Loop thread only. */
+    public void checked(Statement s) {
+        long[] t = checked;
+        if (!Counts.increment(t, s)) checked = Counts.add(t, s);
     }
 
     public synchronized void breach(Breach b) {
-        if (b.statement() != null) breached = Counts.increment(breached, b.statement());
-        else unnumbered++;
+        if (b.statement() != null) {
+            if (!Counts.increment(breached, b.statement())) breached = Counts.add(breached, b.statement());
+        } else {
+            unnumbered++;
+        }
         if (breaches == null) breaches = new ArrayList<>();
         if (breaches.size() < MAX_KEPT) breaches.add(b);
     }
@@ -53,7 +59,7 @@ public final class ClientRecord {
     }
 
     /** How often the broker checked this obligation on this client's traffic. */
-    public synchronized long checkedCount(Statement s) {
+    public long checkedCount(Statement s) {
         return Counts.get(checked, s);
     }
 
@@ -83,58 +89,74 @@ public final class ClientRecord {
     }
 
     /**
-     * Counts by statement in one array: each used entry is a statement's index in its high bits and its count in
-     * the low {@value #COUNT_BITS}, unused entries (at the end) are 0 since a count is at least 1. Half the memory
-     * of an index array beside a count array, and no object around them. The caller holds the record's lock.
+     * Counts by statement in one open-addressed table: each used slot holds a statement's index in its high bits
+     * and its count in the low {@value #COUNT_BITS}, an unused slot is 0 since a count is at least 1. A statement
+     * is looked for from slot {@code index mod length} on, so a count is found in a probe or two and stays in its
+     * slot: a reader on another thread never sees it move. A full table is replaced by a copy twice as long (the
+     * lengths are powers of two; a table fills to the last slot, so the dozen or so counts of an idle client's
+     * CONNECT fit in sixteen). Slots are written with release and read with acquire semantics, so a reader sees
+     * each count as of some moment.
      */
     private static final class Counts {
         static final long[] NONE = {};
         private static final int COUNT_BITS = 44;
         /** A count stops here rather than overflow into the index: 1.7e13, 200 days at a million a second. */
         private static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
-        private static final int GROWTH = 2;
+        private static final int FIRST_LENGTH = 4;
+        private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
-        /** {@code counts} with the count of {@code s} one higher: the same array, or a longer copy. */
-        static long[] increment(long[] counts, Statement s) {
-            int i = find(counts, s);
-            if (i >= 0) {
-                if ((counts[i] & MAX_COUNT) < MAX_COUNT) counts[i]++;
-                // The most counted first, where find meets them soonest: every PUBLISH counts about ten statements,
-                // and a linear search past those its CONNECT counted once was a quarter of the broker's time under
-                // load.
-                if (i > 0 && (counts[i] & MAX_COUNT) > (counts[i - 1] & MAX_COUNT)) {
-                    long c = counts[i];
-                    counts[i] = counts[i - 1];
-                    counts[i - 1] = c;
-                }
-                return counts;
+        /** Counts {@code s} once in {@code table}; false if it has no slot there yet. */
+        static boolean increment(long[] table, Statement s) {
+            int i = find(table, s);
+            if (i < 0) return false;
+            long slot = table[i];
+            if ((slot & MAX_COUNT) < MAX_COUNT) SLOT.setRelease(table, i, slot + 1);
+            return true;
+        }
+
+        /** A table holding what {@code table} holds and a count of 1 for {@code s}, which it lacks. */
+        static long[] add(long[] table, Statement s) {
+            long[] t = table;
+            if (isFull(t)) {
+                t = new long[Math.max(FIRST_LENGTH, table.length * 2)];
+                for (long slot : table) put(t, slot);
             }
-            int size = size(counts);
-            if (size == counts.length) counts = Arrays.copyOf(counts, size + GROWTH);
-            counts[size] = (long) s.index() << COUNT_BITS | 1;
-            return counts;
+            put(t, (long) s.index() << COUNT_BITS | 1);
+            return t;
         }
 
-        static long get(long[] counts, Statement s) {
-            int i = find(counts, s);
-            return i < 0 ? 0 : counts[i] & MAX_COUNT;
+        static long get(long[] table, Statement s) {
+            int i = find(table, s);
+            return i < 0 ? 0 : (long) SLOT.getAcquire(table, i) & MAX_COUNT;
         }
 
-        static long total(long[] counts) {
+        static long total(long[] table) {
             long n = 0;
-            for (long c : counts) n += c & MAX_COUNT;
+            for (long slot : table) n += slot & MAX_COUNT;
             return n;
         }
 
-        private static int size(long[] counts) {
-            int n = 0;
-            while (n < counts.length && counts[n] != 0) n++;
-            return n;
+        private static boolean isFull(long[] table) {
+            for (long slot : table) if (slot == 0) return false;
+            return true;
         }
 
-        private static int find(long[] counts, Statement s) {
+        /** Puts {@code slot} in the first free slot from its statement's own; {@code table} has one free. */
+        private static void put(long[] table, long slot) {
+            int mask = table.length - 1;
+            int i = (int) (slot >>> COUNT_BITS) & mask;
+            while (table[i] != 0) i = (i + 1) & mask;
+            SLOT.setRelease(table, i, slot);
+        }
+
+        private static int find(long[] table, Statement s) {
+            int mask = table.length - 1;
             long index = s.index();
-            for (int i = 0; i < counts.length && counts[i] != 0; i++) if (counts[i] >>> COUNT_BITS == index) return i;
+            for (int n = 0, i = s.index() & mask; n < table.length; n++, i = (i + 1) & mask) {
+                long slot = (long) SLOT.getAcquire(table, i);
+                if (slot == 0) return -1;
+                if (slot >>> COUNT_BITS == index) return i;
+            }
             return -1;
         }
     }

@@ -119,25 +119,22 @@ final class FlowObligations {
         obligations.checked(c, qos == 1 ? "MQTT-4.3.2-2" : "MQTT-4.3.3-2");
         String order = qos == 1 ? "MQTT-4.6.0-2" : "MQTT-4.6.0-3";
         long connection = c.view.id();
-        // The order can be wrong only while another flow of this QoS awaits its answer on this connection.
-        if (severalAwaiting(connection, inflight, qos)) obligations.checked(c, order);
+        // The order can be wrong only while another flow of this QoS awaits its answer on this connection; one pass
+        // finds whether one does and the first sent before this one, stopping once both are known.
+        int awaiting = 0;
+        boolean reached = false;
+        OutgoingFlow earlier = null;
         for (OutgoingFlow e : inflight.values()) {
-            if (e.publish().packetId() == id) break;
-            if (e.connectionId() == connection && e.publish().qos() == qos && !e.released()) {
-                return breach(c, order, p, p.type() + " for packet id " + id + " before the one for packet id "
-                        + e.publish().packetId() + ", whose PUBLISH was sent first");
-            }
+            boolean waits = e.connectionId() == connection && e.publish().qos() == qos && !e.released();
+            if (e.publish().packetId() == id) reached = true;
+            else if (waits && !reached && earlier == null) earlier = e;
+            if (waits) awaiting++;
+            if (awaiting > 1 && (reached || earlier != null)) break;
         }
-        return null;
-    }
-
-    /** Whether two or more flows of this QoS sent on this connection still await their PUBACK or PUBREC. */
-    private static boolean severalAwaiting(long connection, Map<Integer, OutgoingFlow> inflight, int qos) {
-        int n = 0;
-        for (OutgoingFlow e : inflight.values()) {
-            if (e.connectionId() == connection && e.publish().qos() == qos && !e.released() && ++n > 1) return true;
-        }
-        return false;
+        if (awaiting > 1) obligations.checked(c, order);
+        if (earlier == null) return null;
+        return breach(c, order, p, p.type() + " for packet id " + id + " before the one for packet id "
+                + earlier.publish().packetId() + ", whose PUBLISH was sent first");
     }
 
     /** PUBCOMP for a released QoS 2 flow of the broker. */
@@ -159,16 +156,22 @@ final class FlowObligations {
         if (in.pubrecAt() == 0) return breach(c, "MQTT-4.3.3-1", p, "PUBREL for packet id " + id + " before the broker sent PUBREC");
         long connection = c.view.id();
         if (in.connectionId() != connection) return null;
-        if (awaitingPubrel.values().stream().filter(e -> e.connectionId() == connection && e.pubrecAt() != 0).count() > 1) {
-            obligations.checked(c, "MQTT-4.6.0-4");
-        }
+        // The order can be wrong only while another flow of this connection awaits its PUBREL; one pass finds
+        // whether one does and the first whose PUBREC went out before this one's.
+        boolean another = false;
+        IncomingFlow earlier = null;
         for (IncomingFlow e : awaitingPubrel.values()) {
-            if (e != in && e.connectionId() == connection && e.pubrecAt() != 0 && e.pubrecSeq() < in.pubrecSeq()) {
-                return breach(c, "MQTT-4.6.0-4", p, "PUBREL for packet id " + id + " before the one for packet id "
-                        + e.publish().packetId() + ", whose PUBREC was sent first");
+            if (e == in || e.connectionId() != connection || e.pubrecAt() == 0) continue;
+            another = true;
+            if (e.pubrecSeq() < in.pubrecSeq()) {
+                earlier = e;
+                break;
             }
         }
-        return null;
+        if (another) obligations.checked(c, "MQTT-4.6.0-4");
+        if (earlier == null) return null;
+        return breach(c, "MQTT-4.6.0-4", p, "PUBREL for packet id " + id + " before the one for packet id "
+                + earlier.publish().packetId() + ", whose PUBREC was sent first");
     }
 
     /** An answer for an id with no flow: a breach only in a clean session that never used the id. */

@@ -1,11 +1,14 @@
 package mqttconf.broker.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +18,7 @@ import mqttconf.spec.Statements;
 class ClientRecordTest {
 
     @Test
-    void countsStayWithTheirStatementsWhileTheOftenCountedMoveToTheFront() {
+    void countsStayWithTheirStatementsAsTheTableGrows() {
         ClientRecord record = new ClientRecord("c");
         List<Statement> all = Statements.all();
         Map<Statement, Long> expected = new HashMap<>();
@@ -38,5 +41,31 @@ class ClientRecordTest {
         assertEquals(3, record.checkedCount(dup));
         assertEquals(1, record.breachedCount(dup));
         assertEquals(1, record.breachCount());
+    }
+
+    @Test
+    void aReaderOnAnotherThreadSeesEveryCountNeverLowerThanBeforeWhileTheTableGrows() throws Exception {
+        ClientRecord record = new ClientRecord("c");
+        List<Statement> all = Statements.all();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<String> wrong = new AtomicReference<>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            long[] seen = new long[all.size()];
+            while (!done.get() && wrong.get() == null) {
+                for (Statement s : all) {
+                    long n = record.checkedCount(s);
+                    if (n < seen[s.index()]) wrong.set(s + " went from " + seen[s.index()] + " to " + n);
+                    seen[s.index()] = n;
+                }
+            }
+        });
+        // Every statement joins in turn, so the table is replaced several times while the earlier ones count on.
+        for (int round = 1; round <= 200; round++) {
+            for (Statement s : all.subList(0, Math.min(all.size(), round))) record.checked(s);
+        }
+        done.set(true);
+        reader.join(10_000);
+        assertNull(wrong.get());
+        for (Statement s : all) assertEquals(200 - Math.min(s.index(), 199), record.checkedCount(s), s.id());
     }
 }
