@@ -29,9 +29,14 @@ import mqttconf.suite.RunConfig;
 class MutationTest {
     private static final int BUDGET = 1500;
     private static final int MAX_STEPS = 10;
-    /** The statements each mutation may be reported under (one deviation can show in two ways). */
+    /**
+     * The statements each mutation may be reported under (one deviation can show in several ways). A retained copy
+     * sent with RETAIN 0 at QoS 1 while a live copy of the same message is still due at QoS 0 is, on the wire, that
+     * live copy above its grant [MQTT-3.8.4-6]: which reading the model takes depends on whether the live copy came
+     * first, so either may be claimed.
+     */
     private static final Map<String, Set<String>> BREAKS = Map.ofEntries(
-            Map.entry("clear RETAIN on every PUBLISH", Set.of("MQTT-3.3.1-8", "MQTT-3.3.1-6")),
+            Map.entry("clear RETAIN on every PUBLISH", Set.of("MQTT-3.3.1-8", "MQTT-3.3.1-6", "MQTT-3.8.4-6")),
             Map.entry("set RETAIN on every PUBLISH", Set.of("MQTT-3.3.1-9")),
             Map.entry("set DUP on first deliveries", Set.of("MQTT-3.3.1-3")),
             Map.entry("drop every PINGRESP", Set.of("MQTT-3.12.4-1")),
