@@ -493,6 +493,20 @@ class VerdictsTest {
     }
 
     /**
+     * The DUP 1 trigger, then {@code tests}, one at a time and scheduled among the others, through {@code fault} (a
+     * server losing the worker of some client ids, see {@link LosesSomeClientIds}): the run must report one outage.
+     */
+    private static Report afterPartialOutage(Supplier<Fault> fault, List<String> tests) throws Exception {
+        LosesSomeClientIds.DEAD.set(false);
+        LosesSomeClientIds.PROBED.set(false);
+        List<String> only = new ArrayList<>(List.of("qos.dup-not-propagated"));
+        only.addAll(tests);
+        Report report = throughProxy(fault, only, 1, true);
+        assertEquals(1, report.events().size(), shown(report) + "\n" + report.events());
+        return report;
+    }
+
+    /**
      * A server that lost the worker of some client ids: the tests after it, whichever ids they happened to get, are
      * judged on ids the server still answers, so the same verdicts come every run. The trigger ran among other tests:
      * its silence is judged like theirs (which of two requests sent at once stopped a server is a matter of
@@ -500,16 +514,11 @@ class VerdictsTest {
      */
     @Test
     void testsAfterAPartialOutageAreJudgedOnClientIdsTheServerStillAnswers() throws Exception {
-        LosesSomeClientIds.DEAD.set(false);
-        LosesSomeClientIds.PROBED.set(false);
         List<String> rows = List.of("malformed.connect-with-keep-alive-0-is-accepted",
                 "malformed.connect-23-character-client-identifier-is-accepted", "publish.qos1-round-trip",
                 "retain.set-and-clear");
-        List<String> only = new ArrayList<>(List.of("qos.dup-not-propagated"));
-        only.addAll(rows);
-        Report report = throughProxy(LosesSomeClientIds::new, only, 1, true);
+        Report report = afterPartialOutage(LosesSomeClientIds::new, rows);
         String all = shown(report) + "\n" + report.events();
-        assertEquals(1, report.events().size(), all);
         assertTrue(report.events().get(0).description().contains("some client ids"), all);
         assertEquals("qos.dup-not-propagated", report.events().get(0).triggerTest(), all);
         Result trigger = result(report, "qos.dup-not-propagated");
@@ -525,17 +534,12 @@ class VerdictsTest {
      */
     @Test
     void optionalTestsThatCouldNotCheckDuringAPartialOutageRunAgain() throws Exception {
-        LosesSomeClientIds.DEAD.set(false);
-        LosesSomeClientIds.PROBED.set(false);
         List<String> optional = List.of("subscribe.overlapping-copies",
                 "session.offline-qos0-queued", "malformed.disconnect-closes-the-connection",
                 "malformed.publish-after-disconnect",
                 "malformed.puback-for-an-unknown-packet-identifier-does-not-break-the-connection");
-        List<String> only = new ArrayList<>(List.of("qos.dup-not-propagated"));
-        only.addAll(optional);
-        Report report = throughProxy(LosesSomeClientIds::new, only, 1, true);
+        Report report = afterPartialOutage(LosesSomeClientIds::new, optional);
         String all = shown(report) + "\n" + report.events();
-        assertEquals(1, report.events().size(), all);
         for (String t : optional) assertEquals(Verdict.OBSERVED, result(report, t).verdict(), all);
     }
 
@@ -587,15 +591,10 @@ class VerdictsTest {
      */
     @Test
     void aClientIdCheckedLiveIsHandedOverBeforeTheTestTakesIt() throws Exception {
-        LosesSomeClientIds.DEAD.set(false);
-        LosesSomeClientIds.PROBED.set(false);
         HandsOverLate.FREE_AT.clear();
         List<String> after = List.of("publish.qos1-round-trip", "publish.qos0-round-trip", "retain.set-and-clear");
-        List<String> only = new ArrayList<>(List.of("qos.dup-not-propagated"));
-        only.addAll(after);
-        Report report = throughProxy(HandsOverLate::new, only, 1, true);
+        Report report = afterPartialOutage(HandsOverLate::new, after);
         String all = shown(report) + "\n" + report.events();
-        assertEquals(1, report.events().size(), all);
         for (String t : after) assertEquals(Verdict.PASS, result(report, t).verdict(), all);
     }
 
