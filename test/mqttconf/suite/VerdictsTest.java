@@ -106,11 +106,7 @@ class VerdictsTest {
         boolean fromClient(Packet p, Link link) {
             if (p instanceof Connect c && c.clientId().contains("wd")) probe = true;
             if (DEAD.get()) return false;
-            if (p instanceof Publish x && x.dup() && x.qos() == 1) {
-                for (int i = 0; i < 500 && !PROBED.get(); i++) pause();
-                DEAD.set(true);
-                return false;
-            }
+            if (DiesOnDup.trigger(p, PROBED, DEAD)) return false;
             return true;
         }
 
@@ -118,6 +114,17 @@ class VerdictsTest {
         List<Packet> fromServer(Packet p, Link link) {
             if (probe && p instanceof ConnAck) PROBED.set(true);
             return DEAD.get() ? List.of() : List.of(p);
+        }
+
+        /**
+         * Whether {@code p} is the trigger, a QoS 1 PUBLISH with DUP 1; if so {@code dead} is set, once the watchdog has
+         * seen the server answer ({@code probed}) so that the outage is judged.
+         */
+        static boolean trigger(Packet p, AtomicBoolean probed, AtomicBoolean dead) {
+            if (!(p instanceof Publish x && x.dup() && x.qos() == 1)) return false;
+            for (int i = 0; i < 500 && !probed.get(); i++) pause();
+            dead.set(true);
+            return true;
         }
 
         private static void pause() {
@@ -477,11 +484,7 @@ class VerdictsTest {
                 if (p instanceof Packet.PingReq) link.toClient(new Packet.PingResp());
                 return false;
             }
-            if (p instanceof Publish x && x.dup() && x.qos() == 1) {
-                for (int i = 0; i < 500 && !PROBED.get(); i++) DiesOnDup.pause();
-                DEAD.set(true);
-                return false;
-            }
+            if (DiesOnDup.trigger(p, PROBED, DEAD)) return false;
             return true;
         }
 
@@ -614,11 +617,7 @@ class VerdictsTest {
             if (p instanceof Connect c && c.clientId().contains("wd")) probe = true;
             // A row's malformed CONNECT goes through as bytes; the broker closes on it, the client hears of it late.
             if (born) return false;
-            if (p instanceof Publish x && x.dup() && x.qos() == 1) {
-                for (int i = 0; i < 500 && !PROBED.get(); i++) DiesOnDup.pause();
-                DEAD.set(true);
-                return false;
-            }
+            if (DiesOnDup.trigger(p, PROBED, DEAD)) return false;
             return true;
         }
 
